@@ -1,0 +1,36 @@
+# Each target bootstraps .venv from nothing, so a fresh clone needs only `make run` / `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench eval schema clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)  ## the wizard on a terminal; a diagnosis of the bundled example incident otherwise
+	@$(BIN)/python -m wsdoctor run-example-or-wizard
+
+test: $(STAMP)  ## the whole test suite, then the playbook lint
+	@$(BIN)/wsdoctor playbooks lint
+	@$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	@$(BIN)/wsdoctor playbooks lint
+
+eval: $(STAMP)  ## accuracy on the shared seed cases and on tests/cases
+	@$(BIN)/python ../shared/eval/run_cases.py --cmd "$(BIN)/wsdoctor" -v || true
+	@$(BIN)/python tests/eval_cases.py
+
+schema: $(STAMP)  ## regenerate the committed JSON Schema for playbooks
+	@$(BIN)/python -m wsdoctor.library.schema > wsdoctor/data/playbook.schema.json
+
+bench: $(STAMP)
+	@$(BIN)/python benchmarks/scan_bench.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,3 @@
+"""wsdoctor: find out why realtime connections fail in real deployments."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,274 @@
+"""Command line: parse, call the engine, print. Data on stdout, diagnostics on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from wsdoctor import __version__
+from wsdoctor.errors import ExitCode, PlaybookError, Problems, WsdoctorError
+
+EPILOG_MAIN = """\
+examples:
+  wsdoctor                                   open the interactive wizard
+  wsdoctor diagnose console.log --topology cdn=cloudfront --topology load_balancer=alb
+  pbpaste | wsdoctor diagnose - --describe "messages only appear after refresh"
+  wsdoctor diagnose - --describe "刷新页面后 websocket 连不上" --format json < logs.txt
+  wsdoctor runbook error.log --topology proxy=nginx -o incident.md
+  wsdoctor playbooks list
+  wsdoctor playbooks show proxy-idle-timeout
+  wsdoctor playbooks lint my-playbooks/
+
+Topology keys: client framework cdn load_balancer proxy tls_termination server nodes platform
+Custom playbooks: --playbooks DIR (repeatable) or WSDOCTOR_PLAYBOOKS=dir1:dir2
+"""
+
+EPILOG_DIAGNOSE = """\
+examples:
+  wsdoctor diagnose nginx-error.log browser-console.txt --topology proxy=nginx
+  cat seed.log | wsdoctor diagnose - --describe "Socket has been upgraded already after refresh" \\
+      --topology cdn=cloudfront --topology load_balancer="AWS ALB"
+  wsdoctor diagnose --describe "断开重连, every 60 seconds" --symptom drops-at-fixed-interval
+  wsdoctor diagnose app.log --format json | jq '.diagnoses[0]'
+
+Exit status: 0 when it ran (even with no diagnosis), 2 on bad input.
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(ExitCode.USAGE)
+
+
+def _add_playbook_dirs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--playbooks", action="append", default=[], metavar="DIR",
+                   help="add a directory of team playbooks (repeatable; also WSDOCTOR_PLAYBOOKS)")
+
+
+def _add_intake_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE", help="log file(s): browser console, server, proxy; - for stdin")
+    p.add_argument("--describe", "-d", default="", metavar="TEXT", help="what you see, in your words (English or Chinese)")
+    p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
+                   help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")
+    p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")
+    p.add_argument("--no-symptom", action="append", default=[], metavar="ID", help="a symptom you do NOT see")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="how many causes to show (default 5)")
+    p.add_argument("--lang", choices=["en", "zh"], default=None, help="language of titles and summaries (default: from the locale)")
+    p.add_argument("--no-redact", action="store_true", help="keep tokens, cookies and signatures in quoted evidence")
+    _add_playbook_dirs(p)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="wsdoctor", description="Find out why WebSocket / Socket.IO connections fail, and get the fix for your stack.",
+                    epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wsdoctor {__version__}")
+    parser.add_argument("--lang", choices=["en", "zh"], default=None, help="wizard language (default: from the locale)")
+    _add_playbook_dirs(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    d = sub.add_parser("diagnose", help="rank the likely causes from logs, a description and your topology",
+                       epilog=EPILOG_DIAGNOSE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_intake_args(d)
+    d.add_argument("--format", "-f", choices=["text", "json", "markdown"], default="text", help="output format (default text)")
+
+    r = sub.add_parser("runbook", help="write a Markdown incident runbook (same inputs as diagnose)",
+                       epilog="example:\n  wsdoctor runbook haproxy.log --topology proxy=haproxy -o incident.md\n",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_intake_args(r)
+    r.add_argument("-o", "--output", metavar="FILE.md", help="where to write (default: standard output)")
+    r.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
+
+    pb = sub.add_parser("playbooks", help="list, show and lint the playbook library")
+    pbs = pb.add_subparsers(dest="pb_command", metavar="ACTION", parser_class=Parser)
+    pl = pbs.add_parser("list", help="id, title and category of every playbook")
+    pl.add_argument("--format", choices=["text", "json"], default="text")
+    _add_playbook_dirs(pl)
+    ps = pbs.add_parser("show", help="one playbook, human-readable")
+    ps.add_argument("id")
+    ps.add_argument("--lang", choices=["en", "zh"], default=None)
+    _add_playbook_dirs(ps)
+    pli = pbs.add_parser("lint", help="check playbooks: schema, ids, regexes, weak signatures, examples",
+                         epilog="exit status: 0 clean, 1 findings, 2 unusable input",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    pli.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the shipped library + --playbooks)")
+    _add_playbook_dirs(pli)
+    psy = pbs.add_parser("symptoms", help="the symptom ids that --symptom accepts")
+    psy.add_argument("--format", choices=["text", "json"], default="text")
+    _add_playbook_dirs(psy)
+
+    sub.add_parser("run-example-or-wizard", help=argparse.SUPPRESS)
+    return parser
+
+
+def _library(args: argparse.Namespace):
+    from wsdoctor.library import load_library
+
+    dirs = list(getattr(args, "playbooks", []) or [])
+    return load_library(dirs)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    if getattr(args, "lang", None):
+        return args.lang
+    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def cmd_playbooks(args: argparse.Namespace) -> int:
+    from wsdoctor.export import text as text_out
+
+    if args.pb_command == "lint":
+        return cmd_lint(args)
+    lib = _library(args)
+    if args.pb_command == "list":
+        rows = sorted(lib.playbooks, key=lambda p: p.id)
+        if args.format == "json":
+            json.dump([{"id": p.id, "title": p.title, "category": p.category.value, "severity": p.severity.value}
+                       for p in rows], sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            width = max(len(p.id) for p in rows)
+            for p in rows:
+                print(f"{p.id:<{width}}  {p.category.value:<13}  {p.title}")
+        return ExitCode.OK
+    if args.pb_command == "show":
+        print(text_out.render_playbook(lib.get(args.id), lang=_lang(args)))
+        return ExitCode.OK
+    if args.pb_command == "symptoms":
+        items = sorted(lib.symptoms.values(), key=lambda s: s.id)
+        if args.format == "json":
+            json.dump([{"id": s.id, "text": s.text, "zh": s.zh} for s in items], sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            width = max(len(s.id) for s in items)
+            for s in items:
+                print(f"{s.id:<{width}}  {s.text}")
+        return ExitCode.OK
+    raise WsdoctorError("missing action: wsdoctor playbooks list|show|lint|symptoms")
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from wsdoctor.library.lint import lint_library
+    from wsdoctor.library.registry import build, collect_files, playbook_dirs
+
+    problems = Problems()
+    if args.paths:
+        paths = [Path(p) for p in args.paths]
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise WsdoctorError(f"{missing[0]}: no such file or directory")
+        # lint the given files against the shipped library so that related ids resolve
+        files = collect_files(paths, problems)
+        if not files:
+            raise WsdoctorError(f"{paths[0]}: no playbook files (*.yaml) found")
+        lib = build(files, problems)
+        ctx_problems = Problems()
+        context = build(collect_files(playbook_dirs(args.playbooks), ctx_problems), ctx_problems)
+        for pid, entry in context.entries.items():
+            if pid not in lib.entries and not any(e.path.resolve() == entry.path.resolve() for e in lib.entries.values()):
+                lib.aliases.setdefault(pid, pid)
+        checked = len(files)
+    else:
+        files = collect_files(playbook_dirs(args.playbooks), problems)
+        lib = build(files, problems)
+        checked = len(files)
+    lint_library(lib, problems)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked} playbook file(s)", file=sys.stderr)
+        return ExitCode.FINDINGS
+    print(f"{checked} playbook(s) clean", file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.export import render
+    from wsdoctor.sources.intake import build_intake
+
+    lib = _library(args)
+    intake, warnings = build_intake(lib, files=args.files, describe=args.describe, topology=args.topology,
+                                    symptoms=args.symptom, no_symptoms=args.no_symptom)
+    for w in warnings:
+        print(f"wsdoctor: warning: {w}", file=sys.stderr)
+    if args.top < 1:
+        raise WsdoctorError("--top must be at least 1")
+    report = diagnose(lib, intake, top=args.top)
+    lang = _lang(args)
+    fmt = "markdown" if runbook else args.format
+    out = render(fmt, lib, intake, report, lang=lang, redact=not args.no_redact,
+                 color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if runbook and args.output:
+        from wsdoctor.export.files import write_new
+
+        write_new(Path(args.output), out, force=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+        return ExitCode.OK
+    sys.stdout.write(out)
+    return ExitCode.OK
+
+
+def cmd_example_or_wizard(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return run_tui(args)
+    from wsdoctor.sources.example import example_args
+
+    print("No terminal: diagnosing the bundled example incident (seed 000, Chainlit behind CloudFront + ALB).\n",
+          file=sys.stderr)
+    ns = build_parser().parse_args(["diagnose", *example_args()])
+    return cmd_diagnose(ns)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from wsdoctor.tui.app import run
+
+    return run(lang=_lang(args), playbook_dirs=list(getattr(args, "playbooks", []) or []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            if not sys.stdin.isatty() or not sys.stdout.isatty():
+                parser.print_help()
+                return ExitCode.OK
+            return run_tui(args)
+        if args.command == "diagnose":
+            return cmd_diagnose(args)
+        if args.command == "runbook":
+            return cmd_diagnose(args, runbook=True)
+        if args.command == "playbooks":
+            if args.pb_command is None:
+                raise WsdoctorError("missing action: wsdoctor playbooks list|show|lint|symptoms")
+            return cmd_playbooks(args)
+        if args.command == "run-example-or-wizard":
+            return cmd_example_or_wizard(args)
+    except PlaybookError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        if getattr(args, "pb_command", None) == "lint":
+            return ExitCode.FINDINGS
+        return ExitCode.USAGE
+    except WsdoctorError as exc:
+        print(f"wsdoctor: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("wsdoctor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    parser.print_help()
+    return ExitCode.USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

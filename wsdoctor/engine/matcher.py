@@ -1,0 +1,162 @@
+"""Signature matching in two stages, streaming in bounded memory.
+
+Stage 1 is cheap: each line is lowercased and split into word tokens, and only lines that
+share an anchor word with some signature go on. Stage 2 runs the exact check for those
+signatures alone: a substring test on normalized text (literal), a case-insensitive
+regex (regex), or rapidfuzz similarity (fuzzy). Signatures without a usable anchor word
+(short or Chinese patterns) are tested on every line with a plain substring check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from wsdoctor.engine.normalize import explode_line, normalize_line
+from wsdoctor.model.playbook import Playbook, Signature
+
+DEFAULT_FUZZY_MIN = 86.0
+_TOKEN = re.compile(r"[a-z_][a-z0-9_]{3,}")
+_REGEX_NOISE = re.compile(r"\\[a-zA-Z]|\\.|\[[^\]]*\]|\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int  # 1-based within its source
+    text: str
+    playbook: str
+    signature: str
+    kind: str
+    weight: float
+    similarity: float  # 0..1
+    source: str = ""
+
+
+@dataclass
+class _Compiled:
+    playbook: str
+    sig: Signature
+    norm: str
+    regex: re.Pattern[str] | None
+    min_score: float
+
+
+def _interior_tokens(text: str) -> list[str]:
+    """Tokens that a matching line must also contain as whole tokens (not the pattern's edges)."""
+    low = text.lower()
+    toks = list(_TOKEN.finditer(low))
+    out = []
+    for m in toks:
+        left_ok = m.start() > 0 and not low[m.start() - 1].isalnum()
+        right_ok = m.end() < len(low) and not low[m.end()].isalnum() and low[m.end()] != "_"
+        if left_ok and right_ok:
+            out.append(m.group())
+    return out
+
+
+def _regex_anchor(pattern: str) -> str | None:
+    """A word every match of the regex must contain, or None when unsure."""
+    if "|" in pattern.replace(r"\|", ""):
+        # alternation at top level or in a group: only words outside every group are safe
+        depth = 0
+        outside = []
+        for ch in pattern:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif depth == 0:
+                outside.append(ch)
+            else:
+                outside.append(" ")
+        flat = "".join(outside)
+        if "|" in flat:
+            return None
+        pattern = flat
+    flat = _REGEX_NOISE.sub(" ", pattern)
+    flat = re.sub(r"\([^()]*\)[?*]?", " ", flat)
+    words = []
+    for m in _TOKEN.finditer(flat.lower()):
+        after = flat[m.end():m.end() + 1]
+        before = flat[m.start() - 1:m.start()] if m.start() else " "
+        if after in "?*{" and after != "":
+            continue
+        if before.isalnum() or (after and (after.isalnum() or after == "_")):
+            continue
+        words.append(m.group())
+    return max(words, key=len) if words else None
+
+
+class SignatureMatcher:
+    def __init__(self, compiled: list[_Compiled]):
+        self._all = compiled
+        self._by_anchor: dict[str, list[_Compiled]] = defaultdict(list)
+        self._always: list[_Compiled] = []
+        for c in compiled:
+            anchors: list[str]
+            if c.sig.kind == "regex":
+                a = _regex_anchor(c.sig.pattern)
+                anchors = [a] if a else []
+            elif c.sig.kind == "literal":
+                toks = _interior_tokens(c.sig.pattern)
+                anchors = [max(toks, key=len)] if toks else []
+            else:  # fuzzy: any interior token (a typo elsewhere must still get through)
+                anchors = sorted({t for t in _interior_tokens(c.sig.pattern) if len(t) >= 5})
+            if anchors:
+                for a in anchors:
+                    self._by_anchor[a].append(c)
+            else:
+                self._always.append(c)
+
+    @classmethod
+    def for_playbooks(cls, playbooks: Iterable[Playbook]) -> "SignatureMatcher":
+        compiled = []
+        for pb in playbooks:
+            for sig in pb.signatures:
+                regex = re.compile(sig.pattern, re.IGNORECASE) if sig.kind == "regex" else None
+                compiled.append(_Compiled(pb.id, sig, normalize_line(sig.pattern), regex,
+                                          sig.min_score or DEFAULT_FUZZY_MIN))
+        return cls(compiled)
+
+    def _check(self, c: _Compiled, raw: str, norm: str) -> float:
+        if c.sig.kind == "literal":
+            return 1.0 if c.norm in norm else 0.0
+        if c.sig.kind == "regex":
+            assert c.regex is not None
+            return 1.0 if (c.regex.search(raw) or c.regex.search(norm)) else 0.0
+        score = fuzz.partial_ratio(c.norm, norm, score_cutoff=c.min_score)
+        if score and len(norm) < len(c.norm) * 0.6:
+            return 0.0  # a short line inside a long pattern is not a match
+        return score / 100.0
+
+    def scan_lines(self, lines: Iterable[str], source: str = "") -> Iterator[Hit]:
+        by_anchor = self._by_anchor
+        always = self._always
+        for number, raw in enumerate(lines, start=1):
+            if not raw or raw.isspace():
+                continue
+            low = raw.lower()
+            candidates: list[_Compiled] = []
+            for tok in set(_TOKEN.findall(low)):
+                found = by_anchor.get(tok)
+                if found:
+                    candidates.extend(found)
+            if not candidates and not always:
+                continue
+            text = explode_line(raw.rstrip("\n"))
+            norm = normalize_line(text)
+            seen: set[tuple[str, str]] = set()
+            for c in (*candidates, *always):
+                key = (c.playbook, c.sig.id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if c in always and c.sig.kind == "literal" and c.norm not in norm:
+                    continue
+                sim = self._check(c, text, norm)
+                if sim > 0:
+                    yield Hit(number, raw.rstrip("\n"), c.playbook, c.sig.id, c.sig.kind, c.sig.weight, sim, source)

@@ -1,0 +1,95 @@
+"""Lenient topology values: 'Nginx Proxy Manager' -> nginx, 'AWS ALB' -> aws-alb, '3' nodes -> multiple."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+from ruamel.yaml import YAML
+
+from wsdoctor.errors import WsdoctorError
+from wsdoctor.model.playbook import TOPOLOGY_KEYS
+
+EMPTY = {"none", "no", "n/a", "na", "-", "unknown", "don't know", "dont know", "?", "无", "没有", "不知道", ""}
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    key: str
+    value: str | None  # canonical value, or None for none/unknown
+    raw: str
+    known: bool
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("wsdoctor.data").joinpath("topology.yaml").read_text(encoding="utf-8")
+    data = YAML(typ="safe").load(text)
+    return {k: {str(v): [str(a) for a in (al or [])] for v, al in vals.items()} for k, vals in data.items()}
+
+
+def _clean(text: str) -> str:
+    text = text.strip().lower()
+    text = re.sub(r"\b(v?\d+(\.\d+)*(\.x)?)\b", " ", text)  # versions: "socket.io 4.x"
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+@lru_cache(maxsize=None)
+def _choices(key: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for canonical, aliases in vocabulary()[key].items():
+        out[canonical.lower()] = canonical
+        for a in aliases:
+            out.setdefault(a.lower(), canonical)
+    return out
+
+
+def check_key(key: str) -> str:
+    k = key.strip().lower().replace("-", "_")
+    if k not in TOPOLOGY_KEYS:
+        close = process.extractOne(k, TOPOLOGY_KEYS, scorer=fuzz.ratio)
+        hint = f" (did you mean '{close[0]}'?)" if close and close[1] >= 60 else ""
+        raise WsdoctorError(f"unknown topology key '{key}'{hint}; keys: {', '.join(TOPOLOGY_KEYS)}")
+    return k
+
+
+def normalize(key: str, raw: str) -> Normalized:
+    key = check_key(key)
+    text = raw.strip()
+    low = text.lower()
+    if low in EMPTY:
+        return Normalized(key, None, raw, True)
+    if key == "nodes":
+        m = re.fullmatch(r"\s*(\d+)\s*(nodes?|instances?|replicas?|workers?|pods?|个|台)?\s*", low)
+        if m:
+            return Normalized(key, "1" if int(m.group(1)) <= 1 else "multiple", raw, True)
+    choices = _choices(key)
+    if low in choices:
+        return Normalized(key, choices[low], raw, True)
+    cleaned = _clean(low)
+    if cleaned in choices:
+        return Normalized(key, choices[cleaned], raw, True)
+    # a known name inside a longer phrase: "node socket.io 4.x", "AWS ALB (internal)"
+    for name in sorted(choices, key=len, reverse=True):
+        if len(name) >= 3 and re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", cleaned):
+            return Normalized(key, choices[name], raw, True)
+    best = process.extractOne(cleaned, list(choices), scorer=fuzz.ratio)
+    if best and best[1] >= 85:
+        return Normalized(key, choices[best[0]], raw, True)
+    return Normalized(key, cleaned or low, raw, False)
+
+
+def known_values(key: str) -> list[str]:
+    return list(vocabulary()[check_key(key)])
+
+
+def matches(condition: list[str], value: str | None) -> bool:
+    """Does a topology value satisfy a playbook condition list ('any' = present, 'none' = absent)?"""
+    if value is None:
+        return "none" in condition
+    return ANY in condition or value in condition

@@ -1,0 +1,1 @@
+"""Pydantic models: playbooks, what the user brings (intake) and what wsdoctor answers (results)."""
