@@ -56,3 +56,80 @@ def render_playbook(pb: Playbook, *, lang: str = "en") -> str:
     if pb.related:
         lines += ["", ("Related: " if not zh else "相关：") + ", ".join(pb.related)]
     return "\n".join(lines)
+
+
+def _bar(conf: float, width: int = 12) -> str:
+    filled = round(conf * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+NOTHING_HELPS = """No cause stands out yet. What would help:
+  - paste the browser console error (DevTools > Console) and the failing request from Network > WS
+  - add the proxy's error log (nginx error.log, HAProxy log, Caddy JSON log) and the app server log
+  - describe what you see: when it breaks, how often, for whom (--describe "...")
+  - name your stack: --topology proxy=nginx --topology cdn=cloudflare --topology nodes=3"""
+
+
+def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True, color: bool = False,
+                  plan_steps: int = 4) -> str:
+    from wsdoctor.export.redact import redact as scrub
+
+    st = Style(color)
+    clean = scrub if redact else (lambda s: s)
+    zh = lang == "zh"
+    out: list[str] = []
+    n = len(report.diagnoses)
+    scanned = f"{report.lines_scanned} log line(s) scanned" if report.lines_scanned else "no logs"
+    if not n:
+        out.append(st(BOLD, "wsdoctor: no diagnosis") + f" ({scanned})")
+        out.append("")
+        out.append(NOTHING_HELPS)
+        return "\n".join(out) + "\n"
+    out.append(st(BOLD, f"wsdoctor: {n} likely cause{'s' if n != 1 else ''}") + f" ({scanned})")
+    out.append("")
+    for i, d in enumerate(report.diagnoses, 1):
+        pb = lib.get(d.id)
+        title = pb.zh.title if zh else pb.title
+        colour = GREEN if d.confidence >= 0.6 else YELLOW if d.confidence >= 0.3 else DIM
+        out.append(f"{i}. {st(BOLD, d.id)}  {st(colour, _bar(d.confidence))} {round(d.confidence * 100):>3d}%")
+        out.append(f"   {title}")
+        shown = 0
+        for e in d.evidence:
+            if shown >= 5:
+                break
+            if e.points < 0 and e.kind != "topology":
+                continue
+            if e.kind == "log":
+                where = f"{e.source}:{e.line}" if e.source and e.source not in ("-", "pasted") else f"line {e.line}"
+                out.append(f"   {st(CYAN, 'log')} {where}: {clean(e.text)[:110]}  {st(DIM, '[' + (e.signature or '') + ']')}")
+            elif e.kind == "description":
+                what = f"matches '{e.signature}'" if e.signature else e.detail
+                out.append(f"   {st(CYAN, 'described')}: {clean(e.text)[:100]}  {st(DIM, '(' + what + ')')}")
+            elif e.kind == "symptom":
+                out.append(f"   {st(CYAN, 'answer')}: {e.detail}")
+            else:
+                out.append(f"   {st(CYAN, 'topology')}: {e.detail}")
+            shown += 1
+        out.append("")
+    q = report.next_question
+    if q:
+        out.append(st(BOLD, "Next question") + f": {q.zh if zh else q.text}?")
+        out.append(f"   answer with --symptom {q.symptom}  or  --no-symptom {q.symptom}")
+        out.append("")
+    steps = report.plan.steps
+    if steps:
+        topo = ", ".join(f"{k}={v}" for k, v in intake.topology.items()) or "no topology given: add --topology for steps specific to your stack"
+        out.append(st(BOLD, "Plan") + f" ({topo})")
+        for i, s in enumerate(steps[:plan_steps], 1):
+            out.append(f" {i}. [{s.component}] {s.title}  {st(DIM, '(' + ', '.join(s.causes) + ')')}")
+            for line in s.action.splitlines():
+                out.append(textwrap.fill(line, width=96, initial_indent="    - ", subsequent_indent="      "))
+            if s.snippet:
+                out.append(st(DIM, f"    --- {s.snippet.lang} ---"))
+                out.extend("    " + ln for ln in s.snippet.code.rstrip().splitlines())
+                out.append(st(DIM, "    ---"))
+            if s.verify:
+                out.append(textwrap.fill("verify: " + s.verify, width=96, initial_indent="    ", subsequent_indent="      "))
+        if len(steps) > plan_steps:
+            out.append(f" ... {len(steps) - plan_steps} more step(s): wsdoctor runbook (same arguments) -o incident.md")
+    return "\n".join(out).rstrip() + "\n"

@@ -9,7 +9,16 @@ class LogSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="file name, '-' for standard input, or 'pasted'")
-    text: str
+    text: str = Field(default="", description="the content, when it was read into memory")
+    path: str | None = Field(default=None, description="a file streamed line by line instead of `text`")
+
+    def lines(self):
+        """Yield the lines one by one; files are streamed so that huge logs use bounded memory."""
+        if self.path is not None:
+            with open(self.path, encoding="utf-8", errors="replace") as fh:
+                yield from fh
+        else:
+            yield from self.text.splitlines()
 
 
 class Intake(BaseModel):

@@ -1,0 +1,242 @@
+"""Rank root causes for an Intake: logs, described symptoms, answers and topology, all explained."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import islice
+
+from wsdoctor.engine import scoring as W
+from wsdoctor.engine.matcher import Hit, SignatureMatcher
+from wsdoctor.engine.text import BM25, coverage, tokenize
+from wsdoctor.engine.topology import matches as topo_matches
+from wsdoctor.model.intake import Intake
+from wsdoctor.model.playbook import Playbook
+from wsdoctor.model.result import Diagnosis, Evidence, Question, Report
+
+BM25_LOG_LINES = 3000  # log words beyond this many lines add nothing new to the ranking
+MAX_EVIDENCE_LINES = 4
+
+
+@dataclass
+class Index:
+    """Everything derived from the library once: matcher, BM25 index, symptom phrases."""
+
+    playbooks: dict[str, Playbook]
+    matcher: SignatureMatcher
+    bm25: BM25
+    symptom_phrases: dict[str, list[list[str]]]
+    members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
+
+
+_CACHE: dict[int, Index] = {}
+
+
+def build_index(lib) -> Index:
+    key = id(lib)
+    if key in _CACHE:
+        return _CACHE[key]
+    pbs = {p.id: p for p in lib.playbooks}
+    bm25 = BM25()
+    phrases: dict[str, list[list[str]]] = defaultdict(list)
+    members: dict[str, dict[str, float]] = defaultdict(dict)
+    for pb in pbs.values():
+        fields: list[tuple[str, float]] = [
+            (pb.title, 2.0), (pb.zh.title, 2.0), (pb.summary, 1.0), (pb.zh.summary, 1.0),
+            (" ".join(pb.keywords), 2.5), (pb.cause, 0.4), (" ".join(pb.technologies), 0.5),
+        ]
+        for s in pb.symptoms:
+            if s.weight > 0:
+                fields += [(s.text, 2.0), (s.zh, 2.0)] + [(p, 1.5) for p in s.phrasings]
+            members[s.id][pb.id] = s.weight
+        for sig in pb.signatures:
+            fields.append((sig.pattern, 1.0 if sig.kind != "regex" else 0.5))
+        bm25.add(pb.id, fields)
+    for sid, sym in lib.symptoms.items():
+        texts = [sym.text, sym.zh]
+        for pb in pbs.values():
+            for s in pb.symptoms:
+                if s.id == sid:
+                    texts.extend(s.phrasings)
+        for t in dict.fromkeys(texts):
+            terms = tokenize(t)
+            if len(set(terms)) >= 2:
+                phrases[sid].append(terms)
+    idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members))
+    _CACHE[key] = idx
+    return idx
+
+
+@dataclass
+class _Acc:
+    score: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+    strength: float = 0.0  # non-topology evidence
+
+
+def _scan(idx: Index, intake: Intake) -> tuple[list[Hit], str, int]:
+    hits: list[Hit] = []
+    log_text: list[str] = []
+    n = 0
+    for src in intake.logs:
+        def counted(lines):
+            nonlocal n
+            for line in lines:
+                n += 1
+                if len(log_text) < BM25_LOG_LINES:
+                    log_text.append(line)
+                yield line
+        hits.extend(idx.matcher.scan_lines(counted(src.lines()), source=src.name))
+    if intake.description:
+        parts = [p for p in intake.description.replace("。", "\n").replace("；", "\n").splitlines() if p.strip()]
+        hits.extend(idx.matcher.scan_lines(parts, source="description"))
+    return hits, "\n".join(log_text), n
+
+
+def _relative(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    top = max(scores.values())
+    if top <= 0:
+        return {k: 0.0 for k in scores}
+    damp = min(1.0, top / 6.0)  # a weak best match should not count as much as a strong one
+    return {k: v / top * damp for k, v in scores.items()}
+
+
+def diagnose(lib, intake: Intake, *, top: int = 5) -> Report:
+    idx = build_index(lib)
+    acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
+    hits, log_text, n_lines = _scan(idx, intake)
+
+    # 1. log (and pasted-in-description) signatures
+    best: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    for h in hits:
+        best[(h.playbook, h.signature)].append(h)
+    per_pb: dict[str, list[float]] = defaultdict(list)
+    for (pid, _sig), hs in best.items():
+        strongest = max(hs, key=lambda h: h.weight * h.similarity)
+        per_pb[pid].append(strongest.weight * strongest.similarity)
+        for h in hs[:MAX_EVIDENCE_LINES]:
+            kind = "description" if h.source == "description" else "log"
+            acc[pid].evidence.append(Evidence(
+                kind=kind, line=None if kind == "description" else h.line, text=h.text.strip()[:400],
+                signature=h.signature, similarity=round(h.similarity, 3), source=h.source,
+                detail=f"matches signature '{h.signature}' ({h.kind})",
+                points=round(W.W_LOG * h.weight * h.similarity, 3) if h is strongest else 0.0))
+    for pid, ws in per_pb.items():
+        s = W.W_LOG * W.noisy_or(ws)
+        acc[pid].score += s
+        acc[pid].strength += s
+
+    # 2. free-text description: BM25 and recognised symptoms
+    if intake.description:
+        q = tokenize(intake.description)
+        for pid, s in _relative(idx.bm25.score(q)).items():
+            acc[pid].score += W.W_BM25_DESC * s
+            acc[pid].strength += W.W_BM25_DESC * s
+        qset = set(q)
+        for sid, phrase_list in idx.symptom_phrases.items():
+            if sid in intake.symptoms:
+                continue
+            cov = max((coverage(p, qset, idx.bm25.idf) for p in phrase_list), default=0.0)
+            if cov < W.SYMPTOM_COVERAGE:
+                continue
+            sym = lib.symptoms[sid]
+            for pid, weight in idx.members.get(sid, {}).items():
+                pts = W.W_DESC_SYMPTOM * weight * cov
+                acc[pid].score += pts
+                if pts > 0:
+                    acc[pid].strength += pts
+                acc[pid].evidence.append(Evidence(kind="description", text=sym.text, similarity=round(cov, 3),
+                                                  detail=f"the description reads like symptom '{sid}'", points=round(pts, 3)))
+    if log_text.strip():
+        for pid, s in _relative(idx.bm25.score(tokenize(log_text, expand=False))).items():
+            acc[pid].score += W.W_BM25_LOGS * s
+            acc[pid].strength += W.W_BM25_LOGS * s
+
+    # 3. explicit symptom answers
+    for sid, yes in intake.symptoms.items():
+        sym = lib.symptoms.get(sid)
+        text = sym.text if sym else sid
+        owners = idx.members.get(sid, {})
+        for pid in idx.playbooks:
+            weight = owners.get(pid)
+            if weight is None:
+                pts = -W.W_ANSWER_OTHER if yes else 0.0
+                if pts:
+                    acc[pid].score += pts
+                continue
+            pts = W.W_ANSWER * weight * (1 if yes else -1)
+            if not yes and weight < 0:
+                pts = 0.3 * W.W_ANSWER * -weight
+            acc[pid].score += pts
+            if pts > 0:
+                acc[pid].strength += pts
+            acc[pid].evidence.append(Evidence(kind="symptom", text=text, signature=sid,
+                                              detail=f"you answered {'yes' if yes else 'no'}: {text}", points=round(pts, 3)))
+
+    # 4. topology raises or lowers causes
+    for pid, pb in idx.playbooks.items():
+        for key, cond in pb.applies_when.items():
+            value = intake.topology.get(key)
+            if value is not None and topo_matches(cond, value):
+                pts = W.W_TOPO if value in cond else W.W_TOPO_ANY
+                acc[pid].score += pts
+                acc[pid].evidence.append(Evidence(kind="topology", text=f"{key}={value}",
+                                                  detail=f"{key}={value} makes this cause possible", points=pts))
+        for key, cond in pb.excludes_when.items():
+            value = intake.topology.get(key)
+            if key in intake.topology and topo_matches(cond, value):
+                acc[pid].score += W.W_EXCLUDE
+                acc[pid].evidence.append(Evidence(kind="topology", text=f"{key}={value}",
+                                                  detail=f"{key}={value} makes this cause unlikely", points=W.W_EXCLUDE))
+
+    candidates = {pid: a.score for pid, a in acc.items() if a.strength >= W.MIN_EVIDENCE and a.score > 0}
+    conf = W.softmax_confidence(candidates)
+    ranked = sorted(candidates, key=lambda p: (-candidates[p], p))
+    diagnoses = []
+    for pid in ranked:
+        a = acc[pid]
+        ev = sorted(a.evidence, key=lambda e: (-e.points, e.line or 0))
+        diagnoses.append(Diagnosis(id=pid, title=idx.playbooks[pid].title, confidence=round(conf[pid], 3),
+                                   score=round(a.score, 3), evidence=ev))
+    question = next_question(lib, idx, diagnoses, intake)
+    from wsdoctor.engine.plan import build_plan
+
+    shown = diagnoses[:top]
+    return Report(diagnoses=shown, next_question=question, plan=build_plan(lib, intake, shown),
+                  lines_scanned=n_lines)
+
+
+def next_question(lib, idx: Index, diagnoses: list[Diagnosis], intake: Intake, *, limit: int = 6) -> Question | None:
+    """The unanswered symptom whose answer best separates the causes still in the running."""
+    if len(diagnoses) < 2:
+        return None
+    pool = list(islice(diagnoses, limit))
+    total = sum(d.confidence for d in pool) or 1.0
+    prior = {d.id: d.confidence / total for d in pool}
+    if max(prior.values()) > 0.9:
+        return None
+    h0 = W.entropy(list(prior.values()))
+    best: tuple[float, str] | None = None
+    candidates = {sid for d in pool for s in idx.playbooks[d.id].symptoms for sid in [s.id]}
+    for sid in sorted(candidates):
+        if sid in intake.symptoms:
+            continue
+        owners = idx.members.get(sid, {})
+        like = {}
+        for pid in prior:
+            w = owners.get(pid)
+            like[pid] = 0.1 if w is None else (0.15 + 0.8 * w if w > 0 else 0.05)
+        p_yes = sum(prior[p] * like[p] for p in prior)
+        if p_yes <= 0 or p_yes >= 1:
+            continue
+        post_yes = [prior[p] * like[p] / p_yes for p in prior]
+        post_no = [prior[p] * (1 - like[p]) / (1 - p_yes) for p in prior]
+        gain = h0 - (p_yes * W.entropy(post_yes) + (1 - p_yes) * W.entropy(post_no))
+        if best is None or gain > best[0] + 1e-9:
+            best = (gain, sid)
+    if best is None or best[0] < 0.05:
+        return None
+    sym = lib.symptoms[best[1]]
+    return Question(symptom=sym.id, text=sym.text, zh=sym.zh, gain=round(best[0], 3))

@@ -1,0 +1,40 @@
+"""Named weights and small pure helpers for combining evidence into scores."""
+
+from __future__ import annotations
+
+import math
+
+# How much each kind of evidence can move a cause (scores are additive).
+W_LOG = 3.0            # noisy-or of matched signatures, in [0, 1]
+W_BM25_DESC = 1.6      # relative BM25 of the description against each playbook
+W_BM25_LOGS = 0.5      # relative BM25 of the log text (catches words no signature names)
+W_DESC_SYMPTOM = 1.3   # symptoms recognised in the description
+W_ANSWER = 1.6         # explicit yes/no answers to symptoms
+W_ANSWER_OTHER = 0.25  # a "yes" to a symptom this cause does not list
+W_TOPO = 0.35          # each topology key named in applies_when
+W_TOPO_ANY = 0.2       # ... when the playbook only asks for the component to be present
+W_EXCLUDE = -2.5       # topology that rules the cause out
+SYMPTOM_COVERAGE = 0.6 # share of a symptom phrase the description must contain
+MIN_EVIDENCE = 0.3     # below this (without topology) a cause is not listed
+NULL_SCORE = 1.0       # the "none of these" alternative in the confidence softmax
+TEMPERATURE = 0.55
+
+
+def noisy_or(values: list[float]) -> float:
+    p = 1.0
+    for v in values:
+        p *= 1.0 - max(0.0, min(1.0, v))
+    return 1.0 - p
+
+
+def softmax_confidence(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    top = max(max(scores.values()), NULL_SCORE)
+    exp = {k: math.exp((v - top) / TEMPERATURE) for k, v in scores.items()}
+    total = sum(exp.values()) + math.exp((NULL_SCORE - top) / TEMPERATURE)
+    return {k: v / total for k, v in exp.items()}
+
+
+def entropy(ps: list[float]) -> float:
+    return -sum(p * math.log2(p) for p in ps if p > 0)
