@@ -70,7 +70,8 @@ def build_parser() -> Parser:
                     epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"wsdoctor {__version__}")
     parser.add_argument("--lang", choices=["en", "zh"], default=None, help="wizard language (default: from the locale)")
-    _add_playbook_dirs(parser)
+    parser.add_argument("--playbooks", dest="playbooks_global", action="append", default=[], metavar="DIR",
+                        help="add a directory of team playbooks (repeatable; also WSDOCTOR_PLAYBOOKS)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     d = sub.add_parser("diagnose", help="rank the likely causes from logs, a description and your topology",
@@ -110,8 +111,11 @@ def build_parser() -> Parser:
 def _library(args: argparse.Namespace):
     from wsdoctor.library import load_library
 
-    dirs = list(getattr(args, "playbooks", []) or [])
-    return load_library(dirs)
+    return load_library(_dirs(args))
+
+
+def _dirs(args: argparse.Namespace) -> list[str]:
+    return list(getattr(args, "playbooks_global", []) or []) + list(getattr(args, "playbooks", []) or [])
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -170,13 +174,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
             raise WsdoctorError(f"{paths[0]}: no playbook files (*.yaml) found")
         lib = build(files, problems)
         ctx_problems = Problems()
-        context = build(collect_files(playbook_dirs(args.playbooks), ctx_problems), ctx_problems)
+        context = build(collect_files(playbook_dirs(_dirs(args)), ctx_problems), ctx_problems)
         for pid, entry in context.entries.items():
             if pid not in lib.entries and not any(e.path.resolve() == entry.path.resolve() for e in lib.entries.values()):
                 lib.aliases.setdefault(pid, pid)
         checked = len(files)
     else:
-        files = collect_files(playbook_dirs(args.playbooks), problems)
+        files = collect_files(playbook_dirs(_dirs(args)), problems)
         lib = build(files, problems)
         checked = len(files)
     lint_library(lib, problems)
@@ -230,7 +234,7 @@ def cmd_example_or_wizard(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     from wsdoctor.tui.app import run
 
-    return run(lang=_lang(args), playbook_dirs=list(getattr(args, "playbooks", []) or []))
+    return run(lang=_lang(args), playbook_dirs=_dirs(args))
 
 
 def main(argv: list[str] | None = None) -> int:

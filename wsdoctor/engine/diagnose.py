@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
 
 from wsdoctor.engine import scoring as W
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
@@ -74,7 +74,18 @@ class _Acc:
     strength: float = 0.0  # non-topology evidence
 
 
-def _scan(idx: Index, intake: Intake) -> tuple[list[Hit], str, int]:
+@dataclass
+class Scan:
+    """The result of scanning the logs once; the ranking can be recomputed from it cheaply."""
+
+    hits: list[Hit]
+    text: str
+    lines: int
+
+
+def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int = 20000) -> Scan:
+    """Match every log line against every signature (streaming; progress(lines) is called now and then)."""
+    idx = build_index(lib)
     hits: list[Hit] = []
     log_text: list[str] = []
     n = 0
@@ -84,13 +95,25 @@ def _scan(idx: Index, intake: Intake) -> tuple[list[Hit], str, int]:
             for line in lines:
                 n += 1
                 if len(log_text) < BM25_LOG_LINES:
-                    log_text.append(line)
+                    log_text.append(line.rstrip("\n"))
+                if progress is not None and n % every == 0:
+                    progress(n)
+                if cancelled is not None and n % 1000 == 0 and cancelled():
+                    return
                 yield line
         hits.extend(idx.matcher.scan_lines(counted(src.lines()), source=src.name))
+    if progress is not None:
+        progress(n)
+    return Scan(hits, "\n".join(log_text), n)
+
+
+def _scan(idx: Index, lib, intake: Intake, scan: Scan | None) -> tuple[list[Hit], str, int]:
+    scan = scan or scan_logs(lib, intake)
+    hits = list(scan.hits)
     if intake.description:
         parts = [p for p in intake.description.replace("。", "\n").replace("；", "\n").splitlines() if p.strip()]
         hits.extend(idx.matcher.scan_lines(parts, source="description"))
-    return hits, "\n".join(log_text), n
+    return hits, scan.text, scan.lines
 
 
 def _relative(scores: dict[str, float]) -> dict[str, float]:
@@ -103,10 +126,10 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
     return {k: v / top * damp for k, v in scores.items()}
 
 
-def diagnose(lib, intake: Intake, *, top: int = 5) -> Report:
+def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> Report:
     idx = build_index(lib)
     acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
-    hits, log_text, n_lines = _scan(idx, intake)
+    hits, log_text, n_lines = _scan(idx, lib, intake, scan)
 
     # 1. log (and pasted-in-description) signatures
     best: dict[tuple[str, str], list[Hit]] = defaultdict(list)
@@ -200,7 +223,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5) -> Report:
         ev = sorted(a.evidence, key=lambda e: (-e.points, e.line or 0))
         diagnoses.append(Diagnosis(id=pid, title=idx.playbooks[pid].title, confidence=round(conf[pid], 3),
                                    score=round(a.score, 3), evidence=ev))
-    question = next_question(lib, idx, diagnoses, intake)
+    question = next_question(lib, idx, {pid: a.score for pid, a in acc.items()}, intake)
     from wsdoctor.engine.plan import build_plan
 
     shown = diagnoses[:top]
@@ -208,18 +231,24 @@ def diagnose(lib, intake: Intake, *, top: int = 5) -> Report:
                   lines_scanned=n_lines)
 
 
-def next_question(lib, idx: Index, diagnoses: list[Diagnosis], intake: Intake, *, limit: int = 6) -> Question | None:
-    """The unanswered symptom whose answer best separates the causes still in the running."""
-    if len(diagnoses) < 2:
+def next_question(lib, idx: Index, scores: dict[str, float], intake: Intake, *, limit: int = 8) -> Question | None:
+    """The unanswered symptom whose answer best separates the causes still in the running.
+
+    The prior is a softmax over every cause's current score, so this works from the very
+    first question (topology only) to the last.
+    """
+    if len(scores) < 2:
         return None
-    pool = list(islice(diagnoses, limit))
-    total = sum(d.confidence for d in pool) or 1.0
-    prior = {d.id: d.confidence / total for d in pool}
+    ranked = sorted(scores, key=lambda p: (-scores[p], p))[:limit]
+    top = scores[ranked[0]]
+    weights = {p: math.exp((scores[p] - top) / W.TEMPERATURE) for p in ranked}
+    total = sum(weights.values())
+    prior = {p: w / total for p, w in weights.items()}
     if max(prior.values()) > 0.9:
         return None
     h0 = W.entropy(list(prior.values()))
     best: tuple[float, str] | None = None
-    candidates = {sid for d in pool for s in idx.playbooks[d.id].symptoms for sid in [s.id]}
+    candidates = {s.id for p in prior for s in idx.playbooks[p].symptoms}
     for sid in sorted(candidates):
         if sid in intake.symptoms:
             continue

@@ -46,8 +46,11 @@ class _Compiled:
 
 
 def _interior_tokens(text: str) -> list[str]:
-    """Tokens that a matching line must also contain as whole tokens (not the pattern's edges)."""
-    low = text.lower()
+    """Tokens that a matching line must also contain as whole tokens (not the pattern's edges).
+
+    Taken from the normalized pattern, so ids and timestamps (which vary) are never anchors.
+    """
+    low = re.sub(r"<[a-z]+>", " ", normalize_line(text))
     toks = list(_TOKEN.finditer(low))
     out = []
     for m in toks:
@@ -141,7 +144,10 @@ class SignatureMatcher:
                 continue
             low = raw.lower()
             candidates: list[_Compiled] = []
-            for tok in set(_TOKEN.findall(low)):
+            toks = set(_TOKEN.findall(low))
+            for tok in [t for t in toks if "_" in t]:
+                toks.update(p for p in tok.split("_") if len(p) >= 4)
+            for tok in toks:
                 found = by_anchor.get(tok)
                 if found:
                     candidates.extend(found)

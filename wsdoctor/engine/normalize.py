@@ -14,9 +14,9 @@ import unicodedata
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SUBS: list[tuple[re.Pattern[str], str]] = [
     # 2024-05-12T10:11:12.123Z, 2024/05/12 10:11:12, 2024-05-12 10:11:12,345 +0000
-    (re.compile(r"\b\d{4}[-/]\d{2}[-/]\d{2}[ t]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:z|[+-]\d{2}:?\d{2})?(?:\s+utc)?"), "<ts>"),
+    (re.compile(r"\[?\b\d{4}[-/]\d{2}[-/]\d{2}[ t]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:z|[+-]\d{2}:?\d{2})?(?:\s+utc)?"), "<ts>"),
     # [12/May/2024:10:11:12 +0000] (nginx/apache access logs)
-    (re.compile(r"\d{2}/[a-z]{3}/\d{4}:\d{2}:\d{2}:\d{2}(?:\s+[+-]\d{4})?"), "<ts>"),
+    (re.compile(r"\[?\d{2}/[a-z]{3}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[+-]\d{4})?\]?"), "<ts>"),
     # May 12 10:11:12 (syslog), 10:11:12.123
     (re.compile(r"\b[a-z]{3}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\b"), "<ts>"),
     (re.compile(r"\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), "<ts>"),
@@ -33,12 +33,15 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"#\d{2,}"), "#<n>"),
 ]
 _SPACE = re.compile(r"\s+")
+# session ids and tokens: mixed case letters and digits, 12-40 chars (Engine.IO sids, request ids)
+_MIXED_ID = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])(?=[\w-]*[a-z])[A-Za-z0-9_-]{12,40}(?![\w-])")
 
 
 def normalize_line(text: str) -> str:
     """Lowercase, NFKC-fold (full-width punctuation too) and replace variable parts."""
     text = unicodedata.normalize("NFKC", text)
-    text = _ANSI.sub("", text).lower()
+    text = _ANSI.sub("", text)
+    text = _MIXED_ID.sub("<id>", text).lower()
     for pattern, repl in _SUBS:
         text = pattern.sub(repl, text)
     return _SPACE.sub(" ", text).strip()

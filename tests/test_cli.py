@@ -1,0 +1,121 @@
+"""The command line as users meet it: exit codes, streams, one-line errors, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, run_cli
+from wsdoctor import __version__
+
+SEED4 = 'FORCE_SSL=true\nStarted GET "/cable" for 10.0.0.5\nFailed to upgrade to WebSocket (REQUEST_METHOD: GET, HTTP_CONNECTION: close, HTTP_UPGRADE: )\n'
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.decode().strip() == f"wsdoctor {__version__}"
+
+
+def test_help_has_examples():
+    for args in (["--help"], ["diagnose", "--help"]):
+        out = run_cli(*args).stdout.decode()
+        assert "examples:" in out and "wsdoctor diagnose" in out
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--bogus"], "unrecognized arguments: --bogus"),
+    (["diagnose", "--format", "yaml"], "invalid choice: 'yaml'"),
+    (["diagnose", "--topology", "proxx=nginx"], "unknown topology key 'proxx' (did you mean 'proxy'?)"),
+    (["diagnose", "--topology", "nginx"], "expected KEY=VALUE"),
+    (["diagnose", "--symptom", "no-such-symptom"], "unknown symptom 'no-such-symptom'"),
+    (["diagnose", "no/such/file.log"], "no/such/file.log: no such file"),
+    (["playbooks", "show", "proxy-idle-timout"], "did you mean 'proxy-idle-timeout'?"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, needle):
+    proc = run_cli(*args)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert proc.stdout == b""
+
+
+def test_binary_log_is_refused(tmp_path):
+    f = tmp_path / "core.bin"
+    f.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))
+    proc = run_cli("diagnose", str(f))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == f"wsdoctor: error: {f}: looks binary (NUL byte at offset 7); pass a text log"
+
+
+def test_binary_stdin_is_refused():
+    proc = run_cli("diagnose", "-", stdin=b"abc\x00def")
+    assert proc.returncode == 2
+    assert "standard input looks binary" in proc.stderr.decode()
+
+
+def test_unknown_topology_value_warns_and_runs():
+    proc = run_cli("diagnose", "--topology", "proxy=lighttpd", "--describe", "socket drops every 60 seconds")
+    assert proc.returncode == 0
+    assert "topology proxy='lighttpd' is not a value wsdoctor knows" in proc.stderr.decode()
+
+
+def test_diagnose_stdin_json_contract():
+    proc = run_cli("diagnose", "-", "--describe", "messages only appear after refresh", "--topology", "proxy=pfSense HAProxy",
+                   "--format", "json", stdin=SEED4)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["wsdoctor"] == __version__
+    assert data["input"]["topology"] == {"proxy": "haproxy"}
+    assert data["input"]["lines"] == 3
+    d0 = data["diagnoses"][0]
+    assert d0["id"] == "proxy-missing-upgrade-headers"
+    assert 0 <= d0["confidence"] <= 1
+    confs = [d["confidence"] for d in data["diagnoses"]]
+    assert confs == sorted(confs, reverse=True)
+    log_ev = [e for e in d0["evidence"] if e["kind"] == "log"]
+    assert log_ev and log_ev[0]["line"] == 3 and log_ev[0]["signature"]
+    for e in d0["evidence"]:
+        assert set(e) >= {"kind", "line", "text", "signature", "similarity", "detail"}
+        assert e["kind"] in {"log", "symptom", "description", "topology"}
+    assert "next_question" in data
+    step = data["plan"]["steps"][0]
+    assert set(step) >= {"id", "cause", "title", "component", "action", "snippet", "verify"}
+    assert step["component"] == "haproxy"
+
+
+def test_nothing_found_gives_empty_list_and_advice():
+    proc = run_cli("diagnose", "--describe", "the weather is nice today", "--format", "json")
+    assert json.loads(proc.stdout)["diagnoses"] == []
+    text = run_cli("diagnose", "--describe", "the weather is nice today")
+    assert text.returncode == 0
+    assert "What would help" in text.stdout.decode()
+
+
+def test_text_output_has_no_colour_when_piped():
+    proc = run_cli("diagnose", "-", stdin=SEED4)
+    assert b"\x1b[" not in proc.stdout
+    assert b"proxy-missing-upgrade-headers" in proc.stdout
+
+
+def test_symptoms_list_and_playbooks_json():
+    out = run_cli("playbooks", "symptoms").stdout.decode()
+    assert "stuck-on-polling" in out
+    data = json.loads(run_cli("playbooks", "list", "--format", "json").stdout)
+    assert {"id", "title", "category"} <= set(data[0])
+
+
+def test_show_in_chinese():
+    out = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh").stdout.decode()
+    assert "反向代理" in out and "proxy_http_version 1.1" in out
+
+
+def test_make_run_without_terminal_diagnoses_the_example():
+    proc = run_cli("run-example-or-wizard", stdin=b"")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "cdn-caches-polling-handshake" in out.splitlines()[2]
+    assert "CachingDisabled" in out

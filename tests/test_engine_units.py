@@ -1,0 +1,95 @@
+"""Pure engine pieces: normalisation, matching, topology leniency, text, redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsdoctor.engine.matcher import SignatureMatcher
+from wsdoctor.engine.normalize import normalize_line
+from wsdoctor.engine.text import tokenize
+from wsdoctor.engine.topology import normalize as topo
+from wsdoctor.export.redact import redact
+from wsdoctor.model.playbook import Signature
+
+
+def test_normalize_strips_variable_parts_but_keeps_status_codes():
+    a = normalize_line('2024-05-12T10:11:12Z 10.0.0.7:51344 "GET /socket.io/?EIO=4&transport=websocket&sid=Xq3mR0JbHkz1AAAB" 400')
+    b = normalize_line('[12/May/2024:10:11:12 +0000] 192.168.1.20:40001 "GET /socket.io/?EIO=4&transport=websocket&sid=ZZ9mR0JbHkz1AAAC" 400')
+    assert a.replace("<ts> ", "") == b.replace("<ts> ", "")
+    assert "400" in a and "eio=4" in a
+
+
+def test_fullwidth_chinese_punctuation_matches_ascii():
+    assert normalize_line("错误代码：11") == normalize_line("错误代码:11")
+
+
+class _PB:
+    def __init__(self, sigs):
+        self.id = "x"
+        self.signatures = sigs
+
+
+def _matcher(**kw):
+    return SignatureMatcher.for_playbooks([_PB([Signature(id="s", source="any", weight=0.8, **kw)])])
+
+
+def test_literal_match_survives_ids_and_case():
+    m = _matcher(kind="literal", pattern="Invalid session Xq3mR0JbHkz1AAAB (further occurrences")
+    hits = list(m.scan_lines(["noise", "Invalid session Zk81LmQpTn3aBBBC (further occurrences of this error"]))
+    assert [h.line for h in hits] == [2]
+
+
+def test_fuzzy_match_catches_a_typo_and_reports_similarity():
+    m = _matcher(kind="fuzzy", pattern="The WebSocket transport is not available, you must install a WebSocket server", min_score=85)
+    hits = list(m.scan_lines(["The WebSocket transprot is not available, you must install a WebSocket server that"]))
+    assert hits and 0.85 <= hits[0].similarity < 1.0
+
+
+def test_regex_runs_only_where_it_should():
+    m = _matcher(kind="regex", pattern=r"upstream timed out \(110: Connection timed out\) while proxying upgraded connection")
+    lines = ["upstream timed out (110: Connection timed out) while reading response header from upstream",
+             "2024/05/12 10:00:00 [error] 31#31: *9 upstream timed out (110: Connection timed out) while proxying upgraded connection"]
+    assert [h.line for h in m.scan_lines(lines)] == [2]
+
+
+def test_json_log_lines_are_unwrapped():
+    m = _matcher(kind="literal", pattern="Session ID unknown")
+    hits = list(m.scan_lines(['{"level":"warn","msg":"connection error: Session ID unknown","ts":1}']))
+    assert len(hits) == 1
+
+
+@pytest.mark.parametrize("key,raw,want", [
+    ("proxy", "Nginx Proxy Manager", "nginx"), ("load_balancer", "AWS ALB", "aws-alb"),
+    ("server", "node socket.io 4.x", "socket.io"), ("nodes", "3", "multiple"), ("nodes", "1", "1"),
+    ("cdn", "CloudFront", "cloudfront"), ("proxy", "pfSense", "haproxy"), ("platform", "ECS Fargate", "aws-ecs-fargate"),
+])
+def test_topology_values_are_lenient(key, raw, want):
+    assert topo(key, raw).value == want
+
+
+def test_unknown_topology_value_is_kept_as_free_text():
+    n = topo("proxy", "lighttpd")
+    assert n.value == "lighttpd" and not n.known
+
+
+def test_chinese_text_reaches_english_terms():
+    toks = tokenize("刷新页面后连不上，每隔60秒断开")
+    assert {"refresh", "disconnect", "60"} <= set(toks)
+
+
+@pytest.mark.parametrize("secret,text", [
+    ("abc.def.ghi-AUTH", "Authorization: Bearer abc.def.ghi-AUTH"),
+    ("sessionid=s3cr3t", "Cookie: sessionid=s3cr3t; theme=dark"),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+     "wss://x/ws?jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+    ("tok_123456", "GET /socket.io/?EIO=4&token=tok_123456&transport=polling"),
+    ("ya29.secret", "GET /cable?access_token=ya29.secret"),
+    ("c2lnbmF0dXJl", "https://bucket.s3.amazonaws.com/f?X-Amz-Signature=c2lnbmF0dXJl&X-Amz-Date=1"),
+    ("AKIAIOSFODNN7EXAMPLE", "key AKIAIOSFODNN7EXAMPLE used"),
+    ("hunter2", "redis://admin:hunter2@redis:6379/0"),
+    ("sig-value-9", "https://cdn.example.com/a.js?Expires=1&Signature=sig-value-9&Key-Pair-Id=K1"),
+])
+def test_redaction_removes_each_kind_of_secret(secret, text):
+    out = redact(text)
+    assert secret not in out
+    assert "[REDACTED]" in out

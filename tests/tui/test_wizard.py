@@ -1,0 +1,162 @@
+"""The wizard driven with Textual's Pilot, as a user would: each seed from start to exported runbook."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from wsdoctor.library import load_library
+from wsdoctor.tui.app import WsdoctorApp
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+SEEDS = sorted(p for p in CASES.glob("seed-*.yaml"))
+LIB = load_library()
+MAX_QUESTIONS = 5
+
+
+async def settle(app, pilot):
+    for _ in range(3):
+        await pilot.pause()
+        await app.idle()
+    await pilot.pause()
+
+
+async def answer_truthfully(app, pilot, expected: str) -> int:
+    """Answer the wizard's questions as the seed's reporter would; return how many were needed."""
+    truth = {s.id: s.weight > 0 for s in LIB.get(expected).symptoms}
+    asked = 0
+    while app.report is None or not app.report.diagnoses or app.report.diagnoses[0].id != expected:
+        pane = app.query_one("SymptomsPane")
+        if pane.question is None or asked >= MAX_QUESTIONS:
+            break
+        await pilot.press("y" if truth.get(pane.question, False) else "n")
+        asked += 1
+        await settle(app, pilot)
+    return asked
+
+
+def _case(path):
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
+def test_seed_session_puts_the_cause_first_and_exports(path, tmp_path):
+    case = _case(path)
+
+    async def scenario():
+        app = WsdoctorApp(LIB, lang="zh" if path.stem.endswith("-zh") else "en", export_dir=tmp_path)
+        async with app.run_test(size=(110, 36)) as pilot:
+            await pilot.click("#begin-questions")
+            for key, value in (case.get("topology") or {}).items():
+                sel = app.query_one(f"#topo-{key}")
+                values = [v for _, v in sel._options if isinstance(v, str)]
+                from wsdoctor.engine.topology import normalize
+                canonical = normalize(key, str(value)).value
+                if canonical in values:
+                    sel.value = canonical
+                else:
+                    sel.value = "__other__"
+                    await pilot.pause()
+                    app.query_one(f"#other-{key}").value = str(value)
+            await settle(app, pilot)
+            await pilot.press("ctrl+n")  # symptoms
+            await settle(app, pilot)
+            await pilot.press("ctrl+n")  # logs
+            app.query_one("#paste").insert(case.get("logs") or "")
+            await settle(app, pilot)
+            await pilot.press("ctrl+b")  # back to the questions: answers and logs are kept
+            await settle(app, pilot)
+            asked = await answer_truthfully(app, pilot, case["expected"])
+            ranked = [d.id for d in app.report.diagnoses]
+            assert ranked and ranked[0] == case["expected"], ranked[:3]
+            assert asked <= MAX_QUESTIONS
+            assert app.query_one("#paste").text.strip() == (case.get("logs") or "").strip()
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            written = list(tmp_path.glob("wsdoctor-runbook-*.md"))
+            assert len(written) == 1
+            assert case["expected"] in written[0].read_text()
+
+    asyncio.run(scenario())
+
+
+def test_pasted_log_raises_upgrade_cause_before_any_answer():
+    async def scenario():
+        app = WsdoctorApp(LIB)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.click("#begin-logs")
+            await settle(app, pilot)
+            assert app.query_one("#steps").active == "pane-logs"
+            app.query_one("#paste").insert('Started GET "/cable" for 10.0.0.5\n'
+                                           "Failed to upgrade to WebSocket (REQUEST_METHOD: GET, HTTP_CONNECTION: close, HTTP_UPGRADE: )\n")
+            await settle(app, pilot)
+            assert app.report.diagnoses[0].id == "proxy-missing-upgrade-headers"
+            assert app.query_one("#matches").row_count >= 1
+            assert "proxy-missing-upgrade-headers" in str(app.query_one("#ranking").render())
+
+    asyncio.run(scenario())
+
+
+def test_export_asks_before_overwriting(tmp_path):
+    async def scenario():
+        app = WsdoctorApp(LIB, export_dir=tmp_path)
+        async with app.run_test(size=(100, 32)) as pilot:
+            target = Path(app.default_export)
+            target.write_text("keep me")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen.__class__.__name__ == "Confirm"
+            await pilot.click("#confirm-no")
+            await settle(app, pilot)
+            assert target.read_text() == "keep me"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            await pilot.click("#confirm-yes")
+            await settle(app, pilot)
+            assert target.read_text().startswith("# WebSocket incident runbook")
+
+    asyncio.run(scenario())
+
+
+def test_log_file_with_completion_and_bad_file(tmp_path):
+    log = tmp_path / "nginx-error.log"
+    log.write_text("2024/05/12 10:00:00 [error] 31#31: *9 upstream timed out (110: Connection timed out) while proxying upgraded connection\n" * 20000)
+    (tmp_path / "core.bin").write_bytes(b"\x00\x01\x02")
+
+    async def scenario():
+        app = WsdoctorApp(LIB)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.click("#begin-logs")
+            inp = app.query_one("#log-path")
+            inp.focus()
+            await pilot.press(*str(tmp_path / "ngi"))
+            await pilot.pause(0.3)
+            await pilot.press("right")  # accept the suggestion
+            assert inp.value == str(log)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.state.scan.lines == 20000
+            assert app.report.diagnoses[0].id == "proxy-idle-timeout"
+            inp.value = str(tmp_path / "core.bin")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "looks binary" in str(app.query_one("#scan-status").render())
+
+    asyncio.run(scenario())
+
+
+def test_chinese_interface():
+    async def scenario():
+        app = WsdoctorApp(LIB, lang="zh")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.click("#begin-describe")
+            app.query_one("#describe").insert("经过 nginx 反向代理之后 websocket 每隔 60 秒就断开")
+            await settle(app, pilot)
+            q = app.query_one("#question").render()
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in str(q))
+            assert app.report.diagnoses[0].id == "proxy-idle-timeout"
+
+    asyncio.run(scenario())

@@ -1,0 +1,296 @@
+"""The wizard: `wsdoctor` with no arguments. A thin shell over the same engine as the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Footer, Header, Input, Select, TabbedContent, TabPane, TextArea, Checkbox, Label
+from textual.worker import get_current_worker
+
+from wsdoctor.engine.diagnose import Scan, diagnose, scan_logs
+from wsdoctor.engine.topology import normalize
+from wsdoctor.errors import WsdoctorError
+from wsdoctor.model.intake import Intake, LogSource
+from wsdoctor.tui.i18n import t
+from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, RankingUpdated, ScanDone, ScanProgress,
+                                   SymptomAnswered, TopologyChanged)
+from wsdoctor.tui.panes import DiagnosisPane, ExportPane, LogsPane, PlanPane, StartPane, SymptomsPane, TopologyPane
+from wsdoctor.tui.screens.confirm import Confirm
+from wsdoctor.tui.widgets.ranking import RankingPanel
+
+STEPS = ["pane-start", "pane-topology", "pane-symptoms", "pane-logs", "pane-diagnosis", "pane-plan", "pane-export"]
+
+
+@dataclass
+class WizardState:
+    """Everything the user has told the wizard; kept while they move between steps."""
+
+    topology_raw: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, bool] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)
+    description: str = ""
+    pasted: str = ""
+    path: str | None = None
+    scan: Scan | None = None
+
+    def intake(self) -> Intake:
+        topo: dict[str, str] = {}
+        for key, raw in self.topology_raw.items():
+            n = normalize(key, raw)
+            if n.value is not None:
+                topo[key] = n.value
+        logs = []
+        if self.pasted.strip():
+            logs.append(LogSource(name="pasted", text=self.pasted))
+        if self.path:
+            logs.append(LogSource(name=self.path, path=self.path))
+        return Intake(topology=topo, topology_raw=dict(self.topology_raw), symptoms=dict(self.answers),
+                      description=self.description, logs=logs)
+
+
+class WsdoctorApp(App[None]):
+    """Find out why a realtime connection fails, step by step."""
+
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    TITLE = "wsdoctor"
+    BINDINGS = [
+        Binding("ctrl+n", "step(1)", "Next step", priority=True),
+        Binding("ctrl+b", "step(-1)", "Back", priority=True),
+        Binding("ctrl+s", "export", "Write runbook", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, lib, *, lang: str = "en", export_dir: Path | None = None):
+        super().__init__()
+        self.lib = lib
+        self.lang = lang
+        self.state = WizardState()
+        self.report = None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        self.default_export = str((export_dir or Path.cwd()) / f"wsdoctor-runbook-{stamp}.md")
+        self._debounce = None
+
+    # ---- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        L = self.lang
+        yield Header(show_clock=False, icon="⚕")
+        with Horizontal(id="body"):
+            with TabbedContent(initial="pane-start", id="steps"):
+                with TabPane(t(L, "start"), id="pane-start"):
+                    yield StartPane(L)
+                with TabPane(t(L, "topology"), id="pane-topology"):
+                    yield TopologyPane(L)
+                with TabPane(t(L, "symptoms"), id="pane-symptoms"):
+                    yield SymptomsPane(L)
+                with TabPane(t(L, "logs"), id="pane-logs"):
+                    yield LogsPane(L)
+                with TabPane(t(L, "diagnosis"), id="pane-diagnosis"):
+                    yield DiagnosisPane(L)
+                with TabPane(t(L, "plan"), id="pane-plan"):
+                    yield PlanPane(L)
+                with TabPane(t(L, "export"), id="pane-export"):
+                    yield ExportPane(L, self.default_export)
+            yield RankingPanel(L, id="ranking")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t(self.lang, "app_title")
+        self.sub_title = t(self.lang, "sub_title")
+        self.refresh_ranking()
+
+    async def idle(self) -> None:
+        """Wait until scanning and ranking are done (tests and scripted sessions use this)."""
+        import asyncio
+
+        from textual.worker import WorkerCancelled
+
+        for _ in range(4):
+            try:
+                await self.workers.wait_for_complete()
+            except WorkerCancelled:
+                pass
+            await asyncio.sleep(0.02)
+
+    # ---- navigation ---------------------------------------------------------------------
+    def action_step(self, delta: int) -> None:
+        tabs = self.query_one("#steps", TabbedContent)
+        i = STEPS.index(tabs.active) if tabs.active in STEPS else 0
+        tabs.active = STEPS[max(0, min(len(STEPS) - 1, i + delta))]
+
+    @on(GoTo)
+    def _go(self, msg: GoTo) -> None:
+        self.query_one("#steps", TabbedContent).active = msg.pane
+        if msg.focus:
+            self.call_after_refresh(lambda: self.query_one(msg.focus).focus())
+
+    # ---- inputs from the panes ----------------------------------------------------------
+    @on(TopologyChanged)
+    def _topology(self, msg: TopologyChanged) -> None:
+        if msg.value:
+            self.state.topology_raw[msg.key] = msg.value
+        else:
+            self.state.topology_raw.pop(msg.key, None)
+        self.refresh_ranking()
+
+    @on(SymptomAnswered)
+    def _answer(self, msg: SymptomAnswered) -> None:
+        if msg.yes is None:
+            if msg.symptom in self.state.answers:
+                self.state.answers.pop(msg.symptom)
+                self.state.skipped.discard(msg.symptom)
+            else:
+                self.state.skipped.add(msg.symptom)
+        else:
+            self.state.answers[msg.symptom] = msg.yes
+        self.query_one(SymptomsPane).show_answers(self.state.answers, self.lib)
+        self.refresh_ranking()
+
+    @on(DescriptionChanged)
+    def _describe(self, msg: DescriptionChanged) -> None:
+        self.state.description = msg.text
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.3, self.refresh_ranking)
+
+    @on(LogsChanged)
+    def _logs(self, msg: LogsChanged) -> None:
+        self.state.pasted = msg.pasted
+        self.state.path = msg.path
+        self.scan()
+
+    # ---- workers: scanning and ranking never block the UI -------------------------------
+    @work(thread=True, exclusive=True, group="scan")
+    def scan(self) -> None:
+        worker = get_current_worker()
+        state = self.state
+        total = None
+        try:
+            if state.path:
+                from wsdoctor.sources.intake import check_text_file
+
+                p = Path(state.path).expanduser()
+                check_text_file(p)
+                state.path = str(p)
+                with p.open("rb") as fh:
+                    total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            total = (total or 0) + state.pasted.count("\n") + 1
+            intake = state.intake()
+            result = scan_logs(self.lib, intake, progress=lambda n: self.post_message(ScanProgress(n, total)),
+                               cancelled=lambda: worker.is_cancelled, every=5000)
+        except WsdoctorError as exc:
+            self.post_message(ScanDone(None, str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(ScanDone(result))
+
+    @on(ScanProgress)
+    def _progress(self, msg: ScanProgress) -> None:
+        self.query_one(LogsPane).progress(msg.lines, msg.total)
+
+    @on(ScanDone)
+    def _scanned(self, msg: ScanDone) -> None:
+        if msg.error:
+            self.state.path = None
+            self.state.scan = None
+            self.query_one(LogsPane).show_hits([], 0, msg.error)
+            self.notify(msg.error, severity="error")
+        else:
+            self.state.scan = msg.scan
+            self.query_one(LogsPane).show_hits(msg.scan.hits, msg.scan.lines)
+        self.refresh_ranking()
+
+    def refresh_ranking(self) -> None:
+        self._rank(self.state.intake(), self.state.scan)
+
+    @work(thread=True, exclusive=True, group="rank")
+    def _rank(self, intake: Intake, scan: Scan | None) -> None:
+        if intake.logs and scan is None:
+            scan = Scan([], "", 0)  # the scan worker will call again when it is done
+        report = diagnose(self.lib, intake, top=5, scan=scan)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RankingUpdated(report))
+
+    @on(RankingUpdated)
+    def _ranked(self, msg: RankingUpdated) -> None:
+        self.report = msg.report
+        self.query_one(RankingPanel).show(msg.report, self.lib)
+        self.query_one(DiagnosisPane).show(msg.report, self.lib)
+        self.query_one(PlanPane).show(msg.report)
+        q = msg.report.next_question
+        if q is not None and q.symptom in self.state.skipped:
+            q = self._next_unskipped()
+        self.query_one(SymptomsPane).show_question(q, self.state.skipped)
+
+    def _next_unskipped(self):
+        from wsdoctor.engine.diagnose import build_index, next_question
+
+        intake = self.state.intake()
+        answered = dict(intake.symptoms)
+        for s in self.state.skipped:
+            answered.setdefault(s, True)
+        scores = {d.id: d.score for d in self.report.diagnoses} if self.report else {}
+        fake = intake.model_copy(update={"symptoms": answered})
+        return next_question(self.lib, build_index(self.lib), scores, fake) if len(scores) >= 2 else None
+
+    # ---- export -------------------------------------------------------------------------
+    def runbook_text(self, lang: str | None = None, redact: bool = True) -> str:
+        from wsdoctor.export.markdown import render_runbook
+
+        intake = self.state.intake()
+        report = diagnose(self.lib, intake, top=5, scan=self.state.scan)
+        return render_runbook(self.lib, intake, report, lang=lang or self.lang, redact=redact)
+
+    def _export_options(self) -> tuple[Path, str, bool]:
+        path = Path(self.query_one("#export-path", Input).value.strip() or self.default_export).expanduser()
+        lang_sel = self.query_one("#export-lang", Select).value
+        lang = str(lang_sel) if lang_sel is not Select.NULL else self.lang
+        return path, lang, self.query_one("#export-redact", Checkbox).value
+
+    def action_export(self) -> None:
+        path, lang, redact = self._export_options()
+        text = self.runbook_text(lang, redact)
+        if path.exists():
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write(path, text, force=True)
+            self.push_screen(Confirm(t(self.lang, "overwrite", path=path), t(self.lang, "overwrite_yes"),
+                                     t(self.lang, "cancel")), answered)
+            return
+        self._write(path, text, force=False)
+
+    def _write(self, path: Path, text: str, *, force: bool) -> None:
+        from wsdoctor.export.files import write_new
+
+        try:
+            write_new(path, text, force=force)
+        except WsdoctorError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        msg = t(self.lang, "written", path=path)
+        self.query_one("#export-status", Label).update(msg)
+        self.notify(msg)
+
+    @on(Button.Pressed, "#export-write")
+    def _write_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#export-copy")
+    def _copy_pressed(self) -> None:
+        _, lang, redact = self._export_options()
+        self.copy_to_clipboard(self.runbook_text(lang, redact))
+        self.query_one("#export-status", Label).update(t(self.lang, "copied"))
+        self.notify(t(self.lang, "copied"))
+
+
+def run(*, lang: str = "en", playbook_dirs: list[str] | None = None) -> int:
+    from wsdoctor.library import load_library
+
+    lib = load_library(playbook_dirs or [])
+    WsdoctorApp(lib, lang=lang).run()
+    return 0
