@@ -39,8 +39,10 @@ def test_runbook_golden(lib, path):
     intake = intake_for(case, "full")
     md = render_runbook(lib, intake, diagnose(lib, intake), lang=lang, today=dt.date(2026, 1, 1))
     golden = GOLDEN / f"{path.stem}.md"
-    if os.environ.get("UPDATE_GOLDEN") or not golden.exists():
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
         golden.write_text(md, encoding="utf-8")
+    assert golden.exists(), f"no golden runbook yet: UPDATE_GOLDEN=1 pytest {__file__}, then read it"
     assert md == golden.read_text(encoding="utf-8"), f"runbook changed: read the diff, then UPDATE_GOLDEN=1 pytest {__file__}"
 
 

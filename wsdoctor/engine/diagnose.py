@@ -220,7 +220,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
     diagnoses = []
     for pid in ranked:
         a = acc[pid]
-        ev = sorted(a.evidence, key=lambda e: (-e.points, e.line or 0))
+        ev = sorted(a.evidence, key=lambda e: (-e.points, e.line or 0, e.signature or '', e.text))
         diagnoses.append(Diagnosis(id=pid, title=idx.playbooks[pid].title, confidence=round(conf[pid], 3),
                                    score=round(a.score, 3), evidence=ev))
     question = next_question(lib, idx, {pid: a.score for pid, a in acc.items()}, intake)

@@ -43,6 +43,7 @@ class _Compiled:
     norm: str
     regex: re.Pattern[str] | None
     min_score: float
+    order: int = 0
 
 
 def _interior_tokens(text: str) -> list[str]:
@@ -122,7 +123,7 @@ class SignatureMatcher:
             for sig in pb.signatures:
                 regex = re.compile(sig.pattern, re.IGNORECASE) if sig.kind == "regex" else None
                 compiled.append(_Compiled(pb.id, sig, normalize_line(sig.pattern), regex,
-                                          sig.min_score or DEFAULT_FUZZY_MIN))
+                                          sig.min_score or DEFAULT_FUZZY_MIN, len(compiled)))
         return cls(compiled)
 
     def _check(self, c: _Compiled, raw: str, norm: str) -> float:
@@ -156,6 +157,8 @@ class SignatureMatcher:
             text = explode_line(raw.rstrip("\n"))
             norm = normalize_line(text)
             seen: set[tuple[str, str]] = set()
+            if len(candidates) > 1:
+                candidates.sort(key=lambda c: c.order)  # same order in every process
             for c in (*candidates, *always):
                 key = (c.playbook, c.sig.id)
                 if key in seen:
