@@ -122,7 +122,7 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
     top = max(scores.values())
     if top <= 0:
         return {k: 0.0 for k in scores}
-    damp = min(1.0, top / 6.0)  # a weak best match should not count as much as a strong one
+    damp = min(1.0, top / W.BM25_DAMP)  # a weak best match should not count as much as a strong one
     return {k: v / top * damp for k, v in scores.items()}
 
 
@@ -157,6 +157,11 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
         for pid, s in _relative(idx.bm25.score(q)).items():
             acc[pid].score += W.W_BM25_DESC * s
             acc[pid].strength += W.W_BM25_DESC * s
+            if s >= 0.3:
+                terms = idx.bm25.top_terms(pid, q, 6)
+                acc[pid].evidence.append(Evidence(kind="description", text=", ".join(terms),
+                                                  detail=f"the description shares terms with this cause: {', '.join(terms)}",
+                                                  points=round(W.W_BM25_DESC * s, 3)))
         qset = set(q)
         for sid, phrase_list in idx.symptom_phrases.items():
             if sid in intake.symptoms:
@@ -198,12 +203,18 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
             acc[pid].evidence.append(Evidence(kind="symptom", text=text, signature=sid,
                                               detail=f"you answered {'yes' if yes else 'no'}: {text}", points=round(pts, 3)))
 
-    # 4. topology raises or lowers causes
+    # 4. topology raises or lowers causes; a value that many causes list says little (IDF-style)
+    n_pb = len(idx.playbooks)
     for pid, pb in idx.playbooks.items():
         for key, cond in pb.applies_when.items():
             value = intake.topology.get(key)
             if value is not None and topo_matches(cond, value):
-                pts = W.W_TOPO if value in cond else W.W_TOPO_ANY
+                share = sum(1 for other in idx.playbooks.values()
+                            if key in other.applies_when and topo_matches(other.applies_when[key], value))
+                specificity = math.log(n_pb / share) / math.log(n_pb) if n_pb > 1 else 1.0
+                pts = round((W.W_TOPO if value in cond else W.W_TOPO_ANY) * specificity, 3)
+                if pts <= 0.01:
+                    continue
                 acc[pid].score += pts
                 acc[pid].evidence.append(Evidence(kind="topology", text=f"{key}={value}",
                                                   detail=f"{key}={value} makes this cause possible", points=pts))

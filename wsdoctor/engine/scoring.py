@@ -7,14 +7,14 @@ import math
 # How much each kind of evidence can move a cause (scores are additive).
 W_LOG = 3.0            # noisy-or of matched signatures, in [0, 1]
 W_BM25_DESC = 1.6      # relative BM25 of the description against each playbook
-W_BM25_LOGS = 0.5      # relative BM25 of the log text (catches words no signature names)
-W_DESC_SYMPTOM = 1.3   # symptoms recognised in the description
+W_BM25_LOGS = 0.25     # relative BM25 of the log text (catches words no signature names)
+W_DESC_SYMPTOM = 0.8   # symptoms recognised in the description
 W_ANSWER = 1.6         # explicit yes/no answers to symptoms
 W_ANSWER_OTHER = 0.25  # a "yes" to a symptom this cause does not list
-W_TOPO = 0.35          # each topology key named in applies_when
+W_TOPO = 0.6           # each topology key named in applies_when
 W_TOPO_ANY = 0.2       # ... when the playbook only asks for the component to be present
 W_EXCLUDE = -2.5       # topology that rules the cause out
-SYMPTOM_COVERAGE = 0.6 # share of a symptom phrase the description must contain
+SYMPTOM_COVERAGE = 0.5 # share of a symptom phrase the description must contain
 MIN_EVIDENCE = 0.3     # below this (without topology) a cause is not listed
 NULL_SCORE = 1.0       # the "none of these" alternative in the confidence softmax
 TEMPERATURE = 0.55
@@ -38,3 +38,4 @@ def softmax_confidence(scores: dict[str, float]) -> dict[str, float]:
 
 def entropy(ps: list[float]) -> float:
     return -sum(p * math.log2(p) for p in ps if p > 0)
+BM25_DAMP = 3.0        # BM25 score at which a description match counts in full

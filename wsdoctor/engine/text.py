@@ -121,6 +121,12 @@ class BM25:
         df = self.df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def top_terms(self, doc_id: str, query_terms: list[str], n: int) -> list[str]:
+        """The query terms that weigh most for one document (to explain a match)."""
+        tf = self.docs.get(doc_id, {})
+        found = {t: self.idf(t) * min(tf[t], 3.0) for t in set(query_terms) if t in tf}
+        return [t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
     def score(self, query_terms: list[str]) -> dict[str, float]:
         if not self.docs:
             return {}
