@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench eval schema clean
+.PHONY: run test lint eval schema screenshot clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,9 @@ eval: $(STAMP)  ## accuracy on the shared seed cases and on tests/cases
 schema: $(STAMP)  ## regenerate the committed JSON Schema for playbooks
 	@$(BIN)/python -m wsdoctor.library.schema > wsdoctor/data/playbook.schema.json
 
-bench: $(STAMP)
-	@$(BIN)/python benchmarks/scan_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+screenshot: $(STAMP)  ## regenerate docs/diagnosis.svg (the README picture) from the pinned snapshot app
+	@$(BIN)/python tests/tui/snapshot_app.py --screenshot docs/diagnosis.svg

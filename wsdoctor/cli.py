@@ -104,7 +104,8 @@ def build_parser() -> Parser:
     psy.add_argument("--format", choices=["text", "json"], default="text")
     _add_playbook_dirs(psy)
 
-    sub.add_parser("run-example-or-wizard", help=argparse.SUPPRESS)
+    sub.add_parser("run-example-or-wizard")  # what `make run` calls; hidden from --help
+    sub._choices_actions = [a for a in sub._choices_actions if a.dest != "run-example-or-wizard"]
     return parser
 
 

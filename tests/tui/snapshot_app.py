@@ -23,5 +23,22 @@ class SnapshotApp(WsdoctorApp):
 
 app = SnapshotApp()
 
+async def _screenshot(path: str) -> None:
+    shot = SnapshotApp()
+    async with shot.run_test(size=(100, 30)) as pilot:
+        await shot.load_example()
+        shot.query_one("#steps").active = "pane-diagnosis"
+        await pilot.pause()
+        await shot.idle()
+        await pilot.pause()
+        shot.save_screenshot(path)
+
+
 if __name__ == "__main__":
-    app.run()
+    import asyncio
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--screenshot":
+        asyncio.run(_screenshot(sys.argv[2]))
+    else:
+        app.run()

@@ -44,6 +44,31 @@ class _Compiled:
     regex: re.Pattern[str] | None
     min_score: float
     order: int = 0
+    required: frozenset = frozenset()  # words a matching line contains (cheap check before normalizing)
+    need: int = 0
+    plain: bool = False  # the normalized pattern has no placeholder
+
+    def __post_init__(self) -> None:
+        self.plain = "<" not in self.norm
+
+
+# words so common in logs that they make poor anchors (most lines would become candidates)
+COMMON = frozenset(
+    "websocket socket connection connect error failed request response server client http https with from that this "
+    "while during when have been will info warn warning debug transport upgrade header status code message".split()
+)
+
+
+def _pick(tokens: list[str]) -> str | None:
+    """The best single anchor: the longest uncommon token, else the longest token."""
+    if not tokens:
+        return None
+    rare = [t for t in tokens if t not in COMMON]
+    return max(rare or tokens, key=len)
+
+
+def _all_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(re.sub(r"<[a-z]+>", " ", normalize_line(text)))
 
 
 def _interior_tokens(text: str) -> list[str]:
@@ -101,15 +126,23 @@ class SignatureMatcher:
         self._by_anchor: dict[str, list[_Compiled]] = defaultdict(list)
         self._always: list[_Compiled] = []
         for c in compiled:
+            if c.sig.kind != "regex":
+                words = frozenset(_all_tokens(c.sig.pattern))
+                c.required = words
+                # a fuzzy signature tolerates one mangled word (typo, plural, synonym)
+                c.need = len(words) if c.sig.kind == "literal" else max(1, len(words) - 1)
             anchors: list[str]
             if c.sig.kind == "regex":
                 a = _regex_anchor(c.sig.pattern)
                 anchors = [a] if a else []
             elif c.sig.kind == "literal":
-                toks = _interior_tokens(c.sig.pattern)
-                anchors = [max(toks, key=len)] if toks else []
-            else:  # fuzzy: any interior token (a typo elsewhere must still get through)
-                anchors = sorted({t for t in _interior_tokens(c.sig.pattern) if len(t) >= 5})
+                # interior words must appear whole; an edge word almost always does too
+                best = _pick(_interior_tokens(c.sig.pattern)) or _pick(_all_tokens(c.sig.pattern))
+                anchors = [best] if best else []
+            else:  # fuzzy: any distinctive word (a typo elsewhere must still get through)
+                toks = {t for t in _all_tokens(c.sig.pattern) if len(t) >= 5}
+                rare = {t for t in toks if t not in COMMON}
+                anchors = sorted(rare if len(rare) >= 2 else toks)
             if anchors:
                 for a in anchors:
                     self._by_anchor[a].append(c)
@@ -152,10 +185,16 @@ class SignatureMatcher:
                 found = by_anchor.get(tok)
                 if found:
                     candidates.extend(found)
+            if candidates:
+                candidates = [c for c in candidates if len(c.required & toks) >= c.need]
             if not candidates and not always:
                 continue
-            text = explode_line(raw.rstrip("\n"))
-            norm = normalize_line(text)
+            line = raw.rstrip("\n")
+            text = line
+            # plain ASCII lines need no normalizing for literal patterns without placeholders
+            simple = line.isascii() and "  " not in line and "\t" not in line and "\x1b" not in line \
+                and not line.lstrip().startswith("{")
+            norm: str | None = None
             seen: set[tuple[str, str]] = set()
             if len(candidates) > 1:
                 candidates.sort(key=lambda c: c.order)  # same order in every process
@@ -164,8 +203,14 @@ class SignatureMatcher:
                 if key in seen:
                     continue
                 seen.add(key)
-                if c in always and c.sig.kind == "literal" and c.norm not in norm:
-                    continue
-                sim = self._check(c, text, norm)
+                if c.sig.kind == "literal" and simple and c.plain:
+                    sim = 1.0 if c.norm in low else 0.0
+                else:
+                    if norm is None:
+                        text = explode_line(line)
+                        norm = normalize_line(text)
+                    if c in always and c.sig.kind == "literal" and c.norm not in norm:
+                        continue
+                    sim = self._check(c, text, norm)
                 if sim > 0:
                     yield Hit(number, raw.rstrip("\n"), c.playbook, c.sig.id, c.sig.kind, c.sig.weight, sim, source)

@@ -36,10 +36,27 @@ def display_path(path: Path) -> str:
 class LoadedPlaybook:
     path: Path
     playbook: Playbook
-    raw: CommentedMap
+    raw: CommentedMap | None  # None when loaded by the fast path (no positions kept)
 
     def position(self, *loc: str | int) -> tuple[int, int]:
+        if self.raw is None:
+            self.raw = YAML(typ="rt").load(self.path.read_text(encoding="utf-8"))
         return locate(self.raw, loc)
+
+
+def _fast_load(path: Path) -> LoadedPlaybook | None:
+    """The common case: a valid file, read with the C loader. Anything odd falls back to the slow path."""
+    try:
+        data = YAML(typ="safe", pure=False).load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            return None
+        playbook = Playbook.model_validate(data)
+        for sig in playbook.signatures:
+            if sig.kind == "regex":
+                re.compile(sig.pattern)
+    except Exception:  # noqa: BLE001 - any problem is reported precisely by the slow path
+        return None
+    return LoadedPlaybook(path=path, playbook=playbook, raw=None)
 
 
 def _plain(node: Any) -> Any:
@@ -145,8 +162,16 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
     return ("invalid-type" if typ.endswith("_type") else "invalid-value"), f"'{field}': {msg}"
 
 
-def load_file(path: Path, problems: Problems) -> LoadedPlaybook | None:
-    """Parse and validate one playbook; append every problem to `problems`."""
+def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPlaybook | None:
+    """Parse and validate one playbook; append every problem to `problems`.
+
+    With fast=True a valid file is read with the C YAML loader and positions are looked up
+    only when needed; an invalid file is always re-read round-trip to locate each problem.
+    """
+    if fast:
+        loaded = _fast_load(path)
+        if loaded is not None:
+            return loaded
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -90,10 +90,10 @@ def collect_files(paths: list[Path], problems: Problems) -> list[Path]:
     return files
 
 
-def build(files: list[Path], problems: Problems) -> Library:
+def build(files: list[Path], problems: Problems, *, fast: bool = False) -> Library:
     lib = Library()
     for f in files:
-        loaded = load_file(f, problems)
+        loaded = load_file(f, problems, fast=fast)
         if loaded is None:
             continue
         pb = loaded.playbook
@@ -112,7 +112,7 @@ def load_library(extra_dirs: list[str] | None = None, *, shipped: bool = True) -
     """Load shipped + extra playbooks; any problem raises PlaybookError carrying all of them."""
     problems = Problems()
     files = collect_files(playbook_dirs(extra_dirs, shipped=shipped), problems)
-    lib = build(files, problems)
+    lib = build(files, problems, fast=True)
     if problems:
         raise PlaybookError(problems)
     return lib

@@ -127,7 +127,8 @@ class WsdoctorApp(App[None]):
     def _go(self, msg: GoTo) -> None:
         self.query_one("#steps", TabbedContent).active = msg.pane
         if msg.focus:
-            self.call_after_refresh(lambda: self.query_one(msg.focus).focus())
+            # after the tab switch has settled, or TabbedContent keeps the focus on its tabs
+            self.set_timer(0.05, lambda: self.query_one(msg.focus).focus())
 
     # ---- inputs from the panes ----------------------------------------------------------
     @on(TopologyChanged)

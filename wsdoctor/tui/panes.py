@@ -37,6 +37,9 @@ class StartPane(Vertical):
         yield Button(t(self.lang, "begin_describe"), id="begin-describe")
         yield Button(t(self.lang, "begin_questions"), id="begin-questions")
 
+    def on_mount(self) -> None:
+        self.query_one("#begin-logs", Button).focus()
+
     @on(Button.Pressed)
     def _begin(self, event: Button.Pressed) -> None:
         target = {"begin-logs": ("pane-logs", "#paste"), "begin-describe": ("pane-symptoms", "#describe"),
