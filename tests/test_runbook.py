@@ -24,8 +24,12 @@ OSError: Socket has been upgraded already
 X-Cache: Hit from cloudfront
 """
 DESCRIBE = ("after a refresh the socket fails; the request sent Cookie: session=SECRET3 and "
-            "Authorization: Bearer SECRET2abcdefgh, assets load from https://cdn.example.com/x?X-Amz-Signature=SECRET4&X-Amz-Date=1")
-SECRETS = ["tok_SECRET1", "SECRET2abcdefgh", "SECRET3", "SECRET4"]
+            "Authorization: Bearer SECRET2abcdefgh, assets load from https://cdn.example.com/x?X-Amz-Signature=SECRET4&X-Amz-Date=1 "
+            "and https://cdn.example.com/y?Signature=SECRET5&Key-Pair-Id=K; the app sends "
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTRUNSRVQ2In0.c2lnbmF0dXJlU0VDUkVUNg and /cable?access_token=SECRET7; "
+            "the key AKIASECRET8EXAMPLE12 and redis://admin:SECRET9@redis:6379/0 are in the config")
+SECRETS = ["tok_SECRET1", "SECRET2abcdefgh", "SECRET3", "SECRET4", "SECRET5", "eyJzdWIiOiJTRUNSRVQ2In0", "SECRET7",
+           "AKIASECRET8EXAMPLE12", "SECRET9"]
 
 
 def _case(path):

@@ -177,7 +177,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
                 acc[pid].score += pts
                 if pts > 0:
                     acc[pid].strength += pts
-                acc[pid].evidence.append(Evidence(kind="description", text=sym.text, similarity=round(cov, 3),
+                acc[pid].evidence.append(Evidence(kind="description", text=sym.text, signature=sid, similarity=round(cov, 3),
                                                   detail=f"the description reads like symptom '{sid}'", points=round(pts, 3)))
     if log_text.strip():
         for pid, s in _relative(idx.bm25.score(tokenize(log_text, expand=False))).items():

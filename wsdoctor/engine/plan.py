@@ -95,7 +95,7 @@ def build_plan(lib, intake: Intake, diagnoses: list[Diagnosis]) -> Plan:
             if not fix.verify and pb.verify and pb.verify[0].command:
                 verify = f"{pb.verify[0].step} `{pb.verify[0].command}` → {pb.verify[0].expect}"
             step = PlanStep(
-                id=f"{d.id}:{fix.id}", cause=d.id, causes=[d.id], title=fix.title, component=fix.component,
+                id=f"{d.id}:{fix.id}", cause=d.id, causes=[d.id], title=fix.title, title_zh=fix.zh, component=fix.component,
                 action="\n".join(fix.steps), why=_first_sentence(pb.summary),
                 snippet=PlanSnippet(lang=fix.snippet.lang, code=fix.snippet.code) if fix.snippet else None,
                 verify=verify, rollback=fix.rollback, effort=fix.effort)

@@ -35,7 +35,7 @@ def report_dict(intake, report, *, redact_secrets: bool = True) -> dict:
         ],
         "next_question": report.next_question.model_dump() if report.next_question else None,
         "plan": {"steps": [
-            {"id": s.id, "cause": s.cause, "causes": s.causes, "title": s.title, "component": s.component,
+            {"id": s.id, "cause": s.cause, "causes": s.causes, "title": s.title, "title_zh": s.title_zh, "component": s.component,
              "action": s.action, "why": s.why,
              "snippet": {"lang": s.snippet.lang, "code": s.snippet.code} if s.snippet else None,
              "verify": s.verify, "rollback": s.rollback, "effort": s.effort}

@@ -42,6 +42,7 @@ class PlanStep(BaseModel):
     cause: str
     causes: list[str] = Field(default_factory=list)
     title: str
+    title_zh: str | None = None
     component: str
     action: str
     why: str = ""
