@@ -81,21 +81,12 @@ class WsdoctorApp(App[None]):
         L = self.lang
         yield Header(show_clock=False, icon="⚕")
         with Horizontal(id="body"):
-            with TabbedContent(initial="pane-start", id="steps"):
-                with TabPane(t(L, "start"), id="pane-start"):
-                    yield StartPane(L)
-                with TabPane(t(L, "topology"), id="pane-topology"):
-                    yield TopologyPane(L)
-                with TabPane(t(L, "symptoms"), id="pane-symptoms"):
-                    yield SymptomsPane(L)
-                with TabPane(t(L, "logs"), id="pane-logs"):
-                    yield LogsPane(L)
-                with TabPane(t(L, "diagnosis"), id="pane-diagnosis"):
-                    yield DiagnosisPane(L)
-                with TabPane(t(L, "plan"), id="pane-plan"):
-                    yield PlanPane(L)
-                with TabPane(t(L, "export"), id="pane-export"):
-                    yield ExportPane(L, self.default_export)
+            steps = [StartPane(L), TopologyPane(L), SymptomsPane(L), LogsPane(L), DiagnosisPane(L), PlanPane(L),
+                     ExportPane(L, self.default_export)]
+            with TabbedContent(initial=STEPS[0], id="steps"):
+                for pane_id, widget in zip(STEPS, steps):
+                    with TabPane(t(L, pane_id.removeprefix("pane-")), id=pane_id):
+                        yield widget
             yield RankingPanel(L, id="ranking")
         yield Footer()
 
