@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint eval schema screenshot clean
+.PHONY: run test lint eval schema screenshot bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,10 @@ test: $(STAMP)  ## the whole test suite, then the playbook lint
 lint: $(STAMP)
 	@$(BIN)/wsdoctor playbooks lint
 
-eval: $(STAMP)  ## accuracy on the shared seed cases and on tests/cases
+eval: $(STAMP)  ## accuracy on the seeds, the development cases and the held-out cases
 	@$(BIN)/python ../shared/eval/run_cases.py --cmd "$(BIN)/wsdoctor" -v || true
-	@$(BIN)/python tests/eval_cases.py
+	@$(BIN)/python tests/eval_cases.py --baseline
+	@$(BIN)/python tests/eval_cases.py --baseline --cases tests/cases_holdout
 
 schema: $(STAMP)  ## regenerate the committed JSON Schema for playbooks
 	@$(BIN)/python -m wsdoctor.library.schema > wsdoctor/data/playbook.schema.json
@@ -35,3 +36,6 @@ clean:
 
 screenshot: $(STAMP)  ## regenerate docs/diagnosis.svg (the README picture) from the pinned snapshot app
 	@$(BIN)/python tests/tui/snapshot_app.py --screenshot docs/diagnosis.svg
+
+bench: $(STAMP)  ## scanning speed and recall against grep / ripgrep (see README, Speed)
+	@$(BIN)/python benchmarks/scan_bench.py --lines 200000
