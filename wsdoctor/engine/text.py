@@ -62,11 +62,18 @@ def zh_mode() -> str:
 
 
 def _han_tokens(run: str, mode: str) -> list[str]:
-    if mode == "jieba":
+    if mode in ("jieba", "jieba-bigram"):
         import jieba  # deferred: loading its dictionary takes about a second
 
         jieba.setLogLevel(60)
-        return [w for w in jieba.lcut_for_search(run) if w not in ZH_STOP and len(w) >= 1 and not (len(w) == 1 and w in ZH_STOP)]
+        if mode == "jieba":
+            return [w for w in jieba.lcut_for_search(run) if w not in ZH_STOP]
+        out: list[str] = []
+        for w in jieba.lcut(run):  # bigrams inside words only: no pairs across a word boundary
+            if w in ZH_STOP:
+                continue
+            out.append(w) if len(w) <= 2 else out.extend([w] + [w[i : i + 2] for i in range(len(w) - 1)])
+        return out
     if len(run) == 1:
         return [run]
     return [run[i : i + 2] for i in range(len(run) - 1)]
@@ -86,7 +93,7 @@ def tokenize(text: str, *, expand: bool = True, mode: str | None = None) -> list
                 out.extend(_stem(w) for w in words)
     for m in _WORD.finditer(text):
         w = m.group()
-        if w in STOP:
+        if w in STOP or len(w) == 1:  # single letters and digits match everything
             continue
         out.append(_stem(w))
         if "." in w or "_" in w:
