@@ -85,9 +85,11 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
         out.append("")
         out.append(NOTHING_HELPS)
         return "\n".join(out) + "\n"
-    out.append(st(BOLD, f"wsdoctor: {n} likely cause{'s' if n != 1 else ''}") + f" ({scanned})")
+    detailed = [d for i, d in enumerate(report.diagnoses) if i == 0 or d.confidence >= 0.01]
+    k = len(detailed)
+    out.append(st(BOLD, f"wsdoctor: {k} likely cause{'s' if k != 1 else ''}") + f" ({scanned})")
     out.append("")
-    for i, d in enumerate(report.diagnoses, 1):
+    for i, d in enumerate(detailed, 1):
         pb = lib.get(d.id)
         title = pb.zh.title if zh else pb.title
         colour = GREEN if d.confidence >= 0.6 else YELLOW if d.confidence >= 0.3 else DIM
@@ -102,6 +104,8 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
             if e.kind == "log":
                 where = f"{e.source}:{e.line}" if e.source and e.source not in ("-", "pasted") else f"line {e.line}"
                 out.append(f"   {st(CYAN, 'log')} {where}: {clean(e.text)[:110]}  {st(DIM, '[' + (e.signature or '') + ']')}")
+            elif e.kind == "description" and e.detail.startswith("the description shares"):
+                out.append(f"   {st(CYAN, 'described')}: {st(DIM, 'shares the terms')} {e.text}")
             elif e.kind == "description":
                 what = f"matches '{e.signature}'" if e.signature else e.detail
                 out.append(f"   {st(CYAN, 'described')}: {clean(e.text)[:100]}  {st(DIM, '(' + what + ')')}")
@@ -110,6 +114,10 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
             else:
                 out.append(f"   {st(CYAN, 'topology')}: {e.detail}")
             shown += 1
+        out.append("")
+    rest = report.diagnoses[len(detailed):]
+    if rest:
+        out.append("Also considered: " + ", ".join(f"{d.id} ({round(d.confidence * 100)}%)" for d in rest))
         out.append("")
     q = report.next_question
     if q:
