@@ -21,7 +21,6 @@ from wsdoctor.model.playbook import Playbook, Signature
 
 DEFAULT_FUZZY_MIN = 86.0
 _TOKEN = re.compile(r"[a-z_][a-z0-9_]{3,}")
-_REGEX_NOISE = re.compile(r"\\[a-zA-Z]|\\.|\[[^\]]*\]|\{[^}]*\}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,7 @@ class _Compiled:
     required: frozenset = frozenset()  # words a matching line contains (cheap check before normalizing)
     need: int = 0
     plain: bool = False  # the normalized pattern has no placeholder
+    is_always: bool = False  # no anchor word: tested on every line
 
     def __post_init__(self) -> None:
         self.plain = "<" not in self.norm
@@ -88,36 +88,85 @@ def _interior_tokens(text: str) -> list[str]:
 
 
 def _regex_anchor(pattern: str) -> str | None:
-    """A word every match of the regex must contain, or None when unsure."""
-    if "|" in pattern.replace(r"\|", ""):
-        # alternation at top level or in a group: only words outside every group are safe
-        depth = 0
-        outside = []
+    """A word every match of the regex must contain as a whole token, or None when unsure."""
+    pattern = pattern.replace("\\(", "\x01").replace("\\)", "\x02").replace("\\|", "\x03")
+    if "|" in pattern:
+        # alternation inside a group: only words outside every group are safe
+        depth, outside = 0, []
         for ch in pattern:
             if ch == "(":
                 depth += 1
             elif ch == ")":
                 depth -= 1
-            elif depth == 0:
-                outside.append(ch)
-            else:
-                outside.append(" ")
+            outside.append(ch if depth == 0 and ch != ")" else "§")
         flat = "".join(outside)
         if "|" in flat:
             return None
         pattern = flat
-    flat = _REGEX_NOISE.sub(" ", pattern)
-    flat = re.sub(r"\([^()]*\)[?*]?", " ", flat)
+    flat = re.sub(r"\\[bsB]([+*?])?", " ", pattern)          # boundaries and spaces
+    flat = re.sub(r"\\([^a-zA-Z0-9])", r"\1", flat)             # escaped punctuation is itself
+    flat = re.sub(r"\\[a-zA-Z]|\[[^\]]*\]|\{[^}]*\}", "§", flat)  # classes: the word may go on
+    flat = re.sub(r"\([^()]*\)[?*]?", "§", flat)
+    flat = flat.replace("\x01", "(").replace("\x02", ")").replace("\x03", "|")  # literal again
     words = []
-    for m in _TOKEN.finditer(flat.lower()):
-        after = flat[m.end():m.end() + 1]
-        before = flat[m.start() - 1:m.start()] if m.start() else " "
-        if after in "?*{" and after != "":
-            continue
-        if before.isalnum() or (after and (after.isalnum() or after == "_")):
+    low = flat.lower()
+    for m in _TOKEN.finditer(low):
+        before = low[m.start() - 1] if m.start() else " "
+        after = low[m.end()] if m.end() < len(low) else " "
+        if after in "?*{+" or before == "§" or after == "§" or before.isalnum() or after.isalnum() \
+                or after == "_" or m.group().endswith("_"):
             continue
         words.append(m.group())
-    return max(words, key=len) if words else None
+    return _pick(words)
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split a regex at its top-level '|' (outside groups and classes)."""
+    parts, depth, cls, cur, i = [], 0, False, [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if cls:
+            cls = ch != "]"
+        elif ch == "[":
+            cls = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _regex_anchors(pattern: str, depth: int = 0) -> list[str] | None:
+    """One anchor word per alternative of the regex (None when some alternative has none)."""
+    branches = _split_top(pattern)
+    if len(branches) == 1:
+        single = _regex_anchor(pattern)
+        if single:
+            return [single]
+        # a pattern that is one group of alternatives, such as \b(a b|c d)\b
+        m = re.fullmatch(r"(?:\\b)?\((?:\?:)?(.*)\)(?:\\b)?", pattern)
+        if m and depth < 3 and len(_split_top(m.group(1))) > 1:
+            return _regex_anchors(m.group(1), depth + 1)
+        return None
+    out = []
+    for b in branches:
+        a = _regex_anchors(b, depth + 1)
+        if not a:
+            return None
+        out.extend(a)
+    return sorted(set(out))
 
 
 class SignatureMatcher:
@@ -133,8 +182,7 @@ class SignatureMatcher:
                 c.need = len(words) if c.sig.kind == "literal" else max(1, len(words) - 1)
             anchors: list[str]
             if c.sig.kind == "regex":
-                a = _regex_anchor(c.sig.pattern)
-                anchors = [a] if a else []
+                anchors = _regex_anchors(c.sig.pattern) or []
             elif c.sig.kind == "literal":
                 # interior words must appear whole; an edge word almost always does too
                 best = _pick(_interior_tokens(c.sig.pattern)) or _pick(_all_tokens(c.sig.pattern))
@@ -147,7 +195,17 @@ class SignatureMatcher:
                 for a in anchors:
                     self._by_anchor[a].append(c)
             else:
+                c.is_always = True
                 self._always.append(c)
+        self._always_literals = [c for c in self._always if c.sig.kind != "regex"]
+        # one pass of a combined regex tells whether any anchorless regex can match a line
+        regexes = [c.sig.pattern for c in self._always if c.sig.kind == "regex"]
+        self._always_gate: re.Pattern[str] | None = None
+        if regexes:
+            try:
+                self._always_gate = re.compile("|".join(f"(?:{p})" for p in regexes), re.IGNORECASE)
+            except re.error:  # a pattern with back-references cannot be combined: test them one by one
+                self._always_gate = None
 
     @classmethod
     def for_playbooks(cls, playbooks: Iterable[Playbook]) -> "SignatureMatcher":
@@ -187,7 +245,10 @@ class SignatureMatcher:
                     candidates.extend(found)
             if candidates:
                 candidates = [c for c in candidates if len(c.required & toks) >= c.need]
-            if not candidates and not always:
+            line_always = always
+            if always and self._always_gate is not None and raw.isascii() and not self._always_gate.search(raw):
+                line_always = self._always_literals
+            if not candidates and not line_always:
                 continue
             line = raw.rstrip("\n")
             text = line
@@ -198,7 +259,7 @@ class SignatureMatcher:
             seen: set[tuple[str, str]] = set()
             if len(candidates) > 1:
                 candidates.sort(key=lambda c: c.order)  # same order in every process
-            for c in (*candidates, *always):
+            for c in (*candidates, *line_always):
                 key = (c.playbook, c.sig.id)
                 if key in seen:
                     continue
@@ -209,7 +270,7 @@ class SignatureMatcher:
                     if norm is None:
                         text = explode_line(line)
                         norm = normalize_line(text)
-                    if c in always and c.sig.kind == "literal" and c.norm not in norm:
+                    if c.is_always and c.sig.kind == "literal" and c.norm not in norm:
                         continue
                     sim = self._check(c, text, norm)
                 if sim > 0:
