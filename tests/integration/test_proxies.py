@@ -39,6 +39,23 @@ UPGRADE = """            proxy_http_version 1.1;
             proxy_set_header Connection $connection_upgrade;"""
 
 
+def haproxy_cfg(port: int, upstream: int, *, timeouts: str) -> str:
+    return f"""global
+    log stdout format raw local0
+defaults
+    mode http
+    log global
+    option httplog
+    timeout connect 2s
+    {timeouts}
+frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    server app 127.0.0.1:{upstream}
+"""
+
+
 def polling_sid(port: int) -> str:
     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=5).read()
     return json.loads(body.decode()[1:])["sid"]
@@ -129,21 +146,8 @@ def test_haproxy_idle_timeout_without_tunnel_timeout(tmp_path, sio_server, run_p
     binary = need("haproxy")
     port = free_port()
     cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(f"""global
-    log stdout format raw local0
-defaults
-    mode http
-    log global
-    option httplog
-    timeout connect 2s
-    timeout client 2s
-    timeout server 2s
-frontend fe
-    bind 127.0.0.1:{port}
-    default_backend be
-backend be
-    server app 127.0.0.1:{upstream}
-""")
+    cfg.write_text(haproxy_cfg(port, upstream, timeouts="timeout client 2s\n    timeout server 2s"))
+
     log = tmp_path / "haproxy.log"
     run_proxy([binary, "-db", "-f", str(cfg)], log, f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
     client = tmp_path / "client.log"
@@ -172,22 +176,9 @@ def test_healthy_path_is_not_diagnosed(tmp_path, sio_server, run_proxy, proxy):
     else:
         binary = need("haproxy")
         port = free_port()
-        (tmp_path / "haproxy.cfg").write_text(f"""global
-    log stdout format raw local0
-defaults
-    mode http
-    log global
-    option httplog
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    timeout tunnel 1h
-frontend fe
-    bind 127.0.0.1:{port}
-    default_backend be
-backend be
-    server app 127.0.0.1:{upstream}
-""")
+        (tmp_path / "haproxy.cfg").write_text(haproxy_cfg(
+            port, upstream, timeouts="timeout client 30s\n    timeout server 30s\n    timeout tunnel 1h"))
+
         log = tmp_path / "haproxy.log"
         run_proxy([binary, "-db", "-f", str(tmp_path / "haproxy.cfg")], log, f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
         logs = [log]
