@@ -175,16 +175,15 @@ def cmd_lint(args: argparse.Namespace) -> int:
             raise WsdoctorError(f"{paths[0]}: no playbook files (*.yaml) found")
         lib = build(files, problems)
         ctx_problems = Problems()
-        context = build(collect_files(playbook_dirs(_dirs(args)), ctx_problems), ctx_problems)
-        for pid, entry in context.entries.items():
-            if pid not in lib.entries and not any(e.path.resolve() == entry.path.resolve() for e in lib.entries.values()):
-                lib.aliases.setdefault(pid, pid)
+        context = build(collect_files(playbook_dirs(_dirs(args)), ctx_problems), ctx_problems, fast=True)
+        known = set(context.entries) | set(context.aliases)
         checked = len(files)
     else:
         files = collect_files(playbook_dirs(_dirs(args)), problems)
         lib = build(files, problems)
         checked = len(files)
-    lint_library(lib, problems)
+        known = set()
+    lint_library(lib, problems, known_ids=known)
     for p in problems:
         print(p)
     if problems:

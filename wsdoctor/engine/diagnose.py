@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from wsdoctor.engine import scoring as W
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
@@ -84,6 +85,11 @@ class Scan:
     text: str
     lines: int
 
+    @cached_property
+    def terms(self) -> list[str]:
+        """The log text's BM25 terms, tokenized once however often the ranking is recomputed."""
+        return tokenize(self.text, expand=False)
+
 
 def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int = 20000) -> Scan:
     """Match every log line against every signature (streaming; progress(lines) is called now and then)."""
@@ -109,13 +115,12 @@ def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int 
     return Scan(hits, "\n".join(log_text), n)
 
 
-def _scan(idx: Index, lib, intake: Intake, scan: Scan | None) -> tuple[list[Hit], str, int]:
-    scan = scan or scan_logs(lib, intake)
-    hits = list(scan.hits)
-    if intake.description:
-        parts = [p for p in intake.description.replace("。", "\n").replace("；", "\n").splitlines() if p.strip()]
-        hits.extend(idx.matcher.scan_lines(parts, source="description"))
-    return hits, scan.text, scan.lines
+def _description_hits(idx: Index, intake: Intake) -> list[Hit]:
+    """Error strings pasted into the description count like log lines."""
+    if not intake.description:
+        return []
+    parts = [p for p in intake.description.replace("。", "\n").replace("；", "\n").splitlines() if p.strip()]
+    return list(idx.matcher.scan_lines(parts, source="description"))
 
 
 def _relative(scores: dict[str, float]) -> dict[str, float]:
@@ -131,7 +136,8 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
 def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> Report:
     idx = build_index(lib)
     acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
-    hits, log_text, n_lines = _scan(idx, lib, intake, scan)
+    scan = scan or scan_logs(lib, intake)
+    hits = scan.hits + _description_hits(idx, intake)
 
     # 1. log (and pasted-in-description) signatures
     best: dict[tuple[str, str], list[Hit]] = defaultdict(list)
@@ -179,8 +185,8 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
                     acc[pid].strength += pts
                 acc[pid].evidence.append(Evidence(kind="description", text=sym.text, signature=sid, similarity=round(cov, 3),
                                                   detail=f"the description reads like symptom '{sid}'", points=round(pts, 3)))
-    if log_text.strip():
-        for pid, s in _relative(idx.bm25.score(tokenize(log_text, expand=False))).items():
+    if scan.text.strip():
+        for pid, s in _relative(idx.bm25.score(scan.terms)).items():
             acc[pid].score += W.W_BM25_LOGS * s
             acc[pid].strength += W.W_BM25_LOGS * s
 
@@ -207,13 +213,14 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
 
     # 4. topology raises or lowers causes; a value that many causes list says little (IDF-style)
     n_pb = len(idx.playbooks)
+    share = {key: sum(1 for pb in idx.playbooks.values()
+                      if key in pb.applies_when and topo_matches(pb.applies_when[key], value))
+             for key, value in intake.topology.items()}
     for pid, pb in idx.playbooks.items():
         for key, cond in pb.applies_when.items():
             value = intake.topology.get(key)
             if value is not None and topo_matches(cond, value):
-                share = sum(1 for other in idx.playbooks.values()
-                            if key in other.applies_when and topo_matches(other.applies_when[key], value))
-                specificity = math.log(n_pb / share) / math.log(n_pb) if n_pb > 1 else 1.0
+                specificity = math.log(n_pb / share[key]) / math.log(n_pb) if n_pb > 1 else 1.0
                 pts = round((W.W_TOPO if value in cond else W.W_TOPO_ANY) * specificity, 3)
                 if pts <= 0.01:
                     continue
@@ -241,7 +248,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
 
     shown = diagnoses[:top]
     return Report(diagnoses=shown, next_question=question, plan=build_plan(lib, intake, shown),
-                  lines_scanned=n_lines)
+                  lines_scanned=scan.lines)
 
 
 def next_question(lib, idx: Index, scores: dict[str, float], intake: Intake, *, limit: int = 8) -> Question | None:

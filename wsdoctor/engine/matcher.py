@@ -67,8 +67,13 @@ def _pick(tokens: list[str]) -> str | None:
     return max(rare or tokens, key=len)
 
 
+def _pattern_text(text: str) -> str:
+    """The normalized pattern without placeholders: ids and timestamps vary, so they never anchor."""
+    return re.sub(r"<[a-z]+>", " ", normalize_line(text))
+
+
 def _all_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(re.sub(r"<[a-z]+>", " ", normalize_line(text)))
+    return _TOKEN.findall(_pattern_text(text))
 
 
 def _interior_tokens(text: str) -> list[str]:
@@ -76,7 +81,7 @@ def _interior_tokens(text: str) -> list[str]:
 
     Taken from the normalized pattern, so ids and timestamps (which vary) are never anchors.
     """
-    low = re.sub(r"<[a-z]+>", " ", normalize_line(text))
+    low = _pattern_text(text)
     toks = list(_TOKEN.finditer(low))
     out = []
     for m in toks:

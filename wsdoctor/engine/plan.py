@@ -9,6 +9,7 @@ invasive ones, and a step shared by several causes appears once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.engine.topology import vocabulary
@@ -29,12 +30,13 @@ COMPONENT_OF = {
 }
 
 
-def _infra_components() -> set[str]:
+@lru_cache(maxsize=1)
+def _infra_components() -> frozenset[str]:
     vocab = vocabulary()
     out: set[str] = set(COMPONENT_OF)
     for key in ("cdn", "load_balancer", "proxy", "platform"):
         out |= set(vocab[key])
-    return out
+    return frozenset(out)
 
 
 def _fix_applies(fix: Fix, intake: Intake) -> str | None:

@@ -53,8 +53,14 @@ def _topology_problems(lib: Library, problems: Problems) -> None:
                 check(("fixes", i, "when"), key, values)
 
 
-def lint_library(lib: Library, problems: Problems, healthy: list[str] | None = None) -> None:
-    """Append every lint finding for the loaded library to `problems`."""
+def lint_library(lib: Library, problems: Problems, healthy: list[str] | None = None,
+                 known_ids: set[str] | None = None) -> None:
+    """Append every lint finding for the loaded library to `problems`.
+
+    known_ids: playbook ids outside `lib` that `related` may name (the rest of the library
+    when only some files are linted).
+    """
+    known_ids = known_ids or set()
     from wsdoctor.engine.matcher import SignatureMatcher
 
     healthy = healthy_lines() if healthy is None else healthy
@@ -98,7 +104,7 @@ def lint_library(lib: Library, problems: Problems, healthy: list[str] | None = N
             problems.add(path, *entry.position("examples"), "missing-no-match-example",
                          "add at least one examples.no_match case (a near-miss from a sibling cause)")
         for i, rel in enumerate(pb.related):
-            if lib.resolve(rel) is None:
+            if lib.resolve(rel) is None and rel not in known_ids:
                 problems.add(path, *entry.position("related", i), "unknown-related", f"related id '{rel}' is not a playbook")
         for kind in ("match", "no_match"):
             for i, ex in enumerate(getattr(pb.examples, kind)):
