@@ -22,6 +22,7 @@ examples:
   wsdoctor playbooks list
   wsdoctor playbooks show proxy-idle-timeout
   wsdoctor playbooks lint my-playbooks/
+  wsdoctor check-config /etc/nginx/conf.d/app.conf
 
 Topology keys: client framework cdn load_balancer proxy tls_termination server nodes platform
 Custom playbooks: --playbooks DIR (repeatable) or WSDOCTOR_PLAYBOOKS=dir1:dir2
@@ -34,8 +35,22 @@ examples:
       --topology cdn=cloudfront --topology load_balancer="AWS ALB"
   wsdoctor diagnose --describe "断开重连, every 60 seconds" --symptom drops-at-fixed-interval
   wsdoctor diagnose app.log --format json | jq '.diagnoses[0]'
+  wsdoctor diagnose error.log --config /etc/nginx/sites-enabled/chat.conf
+
+Config blocks pasted among the logs (server { ... }, location ... { ... }) are checked too.
 
 Exit status: 0 when it ran (even with no diagnosis), 2 on bad input.
+"""
+
+
+EPILOG_CHECK = """\
+examples:
+  wsdoctor check-config /etc/nginx/sites-enabled/chat.conf
+  nginx -T 2>/dev/null | wsdoctor check-config -
+  wsdoctor check-config app.conf --format json | jq '.findings[].rule'
+
+Each finding names the root cause it belongs to (wsdoctor playbooks show ID explains it).
+Exit status: 0 no warnings, 1 warnings found, 2 unusable input (a file that does not parse).
 """
 
 
@@ -57,6 +72,8 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--describe", "-d", default="", metavar="TEXT", help="what you see, in your words (English or Chinese)")
     p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
                    help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")
+    p.add_argument("--config", "-c", action="append", default=[], metavar="FILE",
+                   help="your proxy config (nginx), checked for settings that break sockets (repeatable)")
     p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")
     p.add_argument("--no-symptom", action="append", default=[], metavar="ID", help="a symptom you do NOT see")
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many causes to show (default 5)")
@@ -85,6 +102,12 @@ def build_parser() -> Parser:
     _add_intake_args(r)
     r.add_argument("-o", "--output", metavar="FILE.md", help="where to write (default: standard output)")
     r.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
+
+    cc = sub.add_parser("check-config", help="check an nginx config for settings that break WebSockets",
+                        epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx config file(s), or - for standard input")
+    cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
+    cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
 
     pb = sub.add_parser("playbooks", help="list, show and lint the playbook library")
     pbs = pb.add_subparsers(dest="pb_command", metavar="ACTION", parser_class=Parser)
@@ -200,7 +223,7 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
 
     lib = _library(args)
     intake, warnings = build_intake(lib, files=args.files, describe=args.describe, topology=args.topology,
-                                    symptoms=args.symptom, no_symptoms=args.no_symptom)
+                                    symptoms=args.symptom, no_symptoms=args.no_symptom, configs=args.config)
     for w in warnings:
         print(f"wsdoctor: warning: {w}", file=sys.stderr)
     if args.top < 1:
@@ -218,6 +241,27 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
         return ExitCode.OK
     sys.stdout.write(out)
     return ExitCode.OK
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from wsdoctor.config import WARNING_WEIGHT, analyze_text, find_nginx_blocks
+    from wsdoctor.export.config import render_findings
+    from wsdoctor.sources.intake import check_text_file, read_stdin
+
+    findings = []
+    for name in args.files:
+        if name == "-":
+            text = read_stdin()
+        else:
+            check_text_file(Path(name))
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+        if not find_nginx_blocks(text):
+            raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass found")
+        findings.extend(analyze_text(text, name, strict=True))
+    shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
+    sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),
+                                     color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    return ExitCode.FINDINGS if any(f.weight >= WARNING_WEIGHT for f in findings) else ExitCode.OK
 
 
 def cmd_example_or_wizard(args: argparse.Namespace) -> int:
@@ -250,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diagnose(args)
         if args.command == "runbook":
             return cmd_diagnose(args, runbook=True)
+        if args.command == "check-config":
+            return cmd_check_config(args)
         if args.command == "playbooks":
             if args.pb_command is None:
                 raise WsdoctorError("missing action: wsdoctor playbooks list|show|lint|symptoms")

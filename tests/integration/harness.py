@@ -94,3 +94,13 @@ def diagnose(*files: Path, topology: list[str], describe: str = "") -> dict:
     proc = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+def check_config(path: Path) -> tuple[int, list[dict]]:
+    """`wsdoctor check-config --all --format json` on a config a real proxy just ran with."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-m", "wsdoctor", "check-config", str(path), "--all", "--format", "json"],
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)["findings"]

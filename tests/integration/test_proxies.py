@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from integration.harness import diagnose, free_port, need
+from integration.harness import check_config, diagnose, free_port, need
 
 pytestmark = pytest.mark.integration
 
@@ -100,6 +100,10 @@ def test_nginx_without_upgrade_headers(tmp_path, sio_server, run_proxy):
     assert report["diagnoses"][0]["id"] == "proxy-missing-upgrade-headers", [d["id"] for d in report["diagnoses"][:3]]
     assert any(e["kind"] == "log" for e in report["diagnoses"][0]["evidence"])
     assert "proxy_http_version 1.1" in report["plan"]["steps"][0]["snippet"]["code"]
+    # the config nginx really ran with is flagged by the static check, for the same cause
+    status, findings = check_config(tmp_path / "nginx.conf")
+    assert status == 1
+    assert {f["playbook"] for f in findings if f["level"] == "warning"} == {"proxy-missing-upgrade-headers"}, findings
 
 
 def test_nginx_idle_timeout(tmp_path, sio_server, run_proxy):
@@ -113,6 +117,8 @@ def test_nginx_idle_timeout(tmp_path, sio_server, run_proxy):
     assert report["diagnoses"][0]["id"] == "proxy-idle-timeout", [d["id"] for d in report["diagnoses"][:3]]
     assert any(e["kind"] == "log" for e in report["diagnoses"][0]["evidence"])
     assert "proxy_read_timeout" in json.dumps(report["plan"])
+    status, findings = check_config(tmp_path / "nginx.conf")
+    assert status == 1 and [f["rule"] for f in findings] == ["nginx-short-read-timeout"], findings
 
 
 def test_varnish_caches_the_polling_handshake(tmp_path, sio_server, run_proxy):
@@ -190,3 +196,5 @@ def test_healthy_path_is_not_diagnosed(tmp_path, sio_server, run_proxy, proxy):
     report = diagnose(client, server_log, *logs, topology=[f"proxy={proxy}"])
     hits = [e for d in report["diagnoses"] for e in d["evidence"] if e["kind"] == "log"]
     assert hits == [], hits
+    if proxy == "nginx":  # the config that just carried a healthy socket has nothing to flag
+        assert check_config(tmp_path / "nginx.conf") == (0, [])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from wsdoctor.config import Finding, analyze_text
 from wsdoctor.engine import scoring as W
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
@@ -16,6 +18,7 @@ from wsdoctor.model.playbook import Playbook
 from wsdoctor.model.result import Diagnosis, Evidence, Question, Report
 
 BM25_LOG_LINES = 3000  # log words beyond this many lines add nothing new to the ranking
+CONFIG_SNIFF_BYTES = 2_000_000  # larger inputs are logs, not a pasted config: not searched for config blocks
 MAX_EVIDENCE_LINES = 4
 
 
@@ -84,6 +87,7 @@ class Scan:
     hits: list[Hit]
     text: str
     lines: int
+    findings: list[Finding] = field(default_factory=list)
 
     @cached_property
     def terms(self) -> list[str]:
@@ -112,7 +116,32 @@ def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int 
         hits.extend(idx.matcher.scan_lines(counted(src.lines()), source=src.name))
     if progress is not None:
         progress(n)
-    return Scan(hits, "\n".join(log_text), n)
+    return Scan(hits, "\n".join(log_text), n, config_findings(intake))
+
+
+def config_findings(intake: Intake) -> list[Finding]:
+    """Config checks: files given as configs must parse; config blocks pasted among logs are best effort."""
+    out: list[Finding] = []
+    for src in intake.configs:
+        out.extend(analyze_text(_text_of(src), src.name, strict=True))
+    for src in intake.logs:
+        if src.path is not None:
+            try:
+                if os.path.getsize(src.path) > CONFIG_SNIFF_BYTES:
+                    continue
+            except OSError:
+                continue
+        elif len(src.text) > CONFIG_SNIFF_BYTES:
+            continue
+        out.extend(analyze_text(_text_of(src), src.name))
+    return out
+
+
+def _text_of(src) -> str:
+    if src.path is None:
+        return src.text
+    with open(src.path, encoding="utf-8", errors="replace") as fh:
+        return fh.read()
 
 
 def _description_hits(idx: Index, intake: Intake) -> list[Hit]:
@@ -156,6 +185,20 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
                 points=round(W.W_LOG * h.weight * h.similarity, 3) if h is strongest else 0.0))
     for pid, ws in per_pb.items():
         s = W.W_LOG * W.noisy_or(ws)
+        acc[pid].score += s
+        acc[pid].strength += s
+
+    # 1b. proxy config findings
+    per_cfg: dict[str, list[float]] = defaultdict(list)
+    for f in scan.findings:
+        if f.playbook not in acc:
+            continue
+        per_cfg[f.playbook].append(f.weight)
+        acc[f.playbook].evidence.append(Evidence(
+            kind="config", line=f.line, text=f.text, signature=f.rule, source=f.source, similarity=1.0,
+            detail=f.message, points=round(W.W_CONFIG * f.weight, 3)))
+    for pid, ws in per_cfg.items():
+        s = W.W_CONFIG * W.noisy_or(ws)
         acc[pid].score += s
         acc[pid].strength += s
 
@@ -247,7 +290,12 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
     from wsdoctor.engine.plan import build_plan
 
     shown = diagnoses[:top]
-    return Report(diagnoses=shown, next_question=question, plan=build_plan(lib, intake, shown),
+    plan_intake = intake
+    if scan.findings and "proxy" not in intake.topology:  # a pasted nginx config says which proxy the steps are for
+        plan_intake = intake.model_copy(update={"topology": {**intake.topology, "proxy": "nginx"}})
+    plan = build_plan(lib, plan_intake, shown)
+    plan.topology = dict(plan_intake.topology)
+    return Report(diagnoses=shown, next_question=question, plan=plan,
                   lines_scanned=scan.lines)
 
 

@@ -14,6 +14,7 @@ def report_dict(intake, report, *, redact_secrets: bool = True) -> dict:
         "wsdoctor": __version__,
         "input": {
             "files": [s.name for s in intake.logs],
+            "configs": [s.name for s in intake.configs],
             "lines": report.lines_scanned,
             "description": clean(intake.description),
             "topology": intake.topology,
@@ -34,7 +35,7 @@ def report_dict(intake, report, *, redact_secrets: bool = True) -> dict:
             for d in report.diagnoses
         ],
         "next_question": report.next_question.model_dump() if report.next_question else None,
-        "plan": {"steps": [
+        "plan": {"topology": report.plan.topology, "steps": [
             {"id": s.id, "cause": s.cause, "causes": s.causes, "title": s.title, "title_zh": s.title_zh, "component": s.component,
              "action": s.action, "why": s.why,
              "snippet": {"lang": s.snippet.lang, "code": s.snippet.code} if s.snippet else None,

@@ -87,8 +87,9 @@ def render_runbook(lib, intake, report, *, lang: str = "en", redact: bool = True
             out += [f"{t['evidence']}:", ""]
             for e in ev:
                 if e.kind == "log":
-                    src = f"{e.source}:" if e.source and e.source not in ("-", "pasted") else "line "
-                    out.append(f"- {src}{e.line}: {_inline(clean(e.text)[:300])} ({t['signature']} `{e.signature}`)")
+                    out.append(f"- {e.where}: {_inline(clean(e.text)[:300])} ({t['signature']} `{e.signature}`)")
+                elif e.kind == "config":
+                    out.append(f"- {e.where}: {_inline(clean(e.text)[:200])}: {' '.join(e.detail.split())} (`{e.signature}`)")
                 elif e.kind == "description" and e.signature in lib.symptoms:
                     sym = lib.symptoms[e.signature]
                     text = sym.zh if zh else sym.text

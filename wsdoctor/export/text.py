@@ -102,8 +102,9 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
             if e.points < 0 and e.kind != "topology":
                 continue
             if e.kind == "log":
-                where = f"{e.source}:{e.line}" if e.source and e.source not in ("-", "pasted") else f"line {e.line}"
-                out.append(f"   {st(CYAN, 'log')} {where}: {clean(e.text)[:110]}  {st(DIM, '[' + (e.signature or '') + ']')}")
+                out.append(f"   {st(CYAN, 'log')} {e.where}: {clean(e.text)[:110]}  {st(DIM, '[' + (e.signature or '') + ']')}")
+            elif e.kind == "config":
+                out.append(f"   {st(CYAN, 'config')} {e.where}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
             elif e.kind == "description" and e.detail.startswith("the description shares"):
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, 'shares the terms')} {e.text}")
             elif e.kind == "description":
@@ -126,7 +127,7 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
         out.append("")
     steps = report.plan.steps
     if steps:
-        topo = ", ".join(f"{k}={v}" for k, v in intake.topology.items()) or "no topology given: add --topology for steps specific to your stack"
+        topo = ", ".join(f"{k}={v}" for k, v in (report.plan.topology or intake.topology).items()) or "no topology given: add --topology for steps specific to your stack"
         out.append(st(BOLD, "Plan") + f" ({topo})")
         for i, s in enumerate(steps[:plan_steps], 1):
             out.append(f" {i}. [{s.component}] {s.title}  {st(DIM, '(' + ', '.join(s.causes) + ')')}")

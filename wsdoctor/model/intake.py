@@ -29,3 +29,4 @@ class Intake(BaseModel):
     symptoms: dict[str, bool] = Field(default_factory=dict, description="symptom id -> yes/no")
     description: str = ""
     logs: list[LogSource] = Field(default_factory=list)
+    configs: list[LogSource] = Field(default_factory=list, description="proxy configs given with --config")

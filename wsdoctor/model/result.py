@@ -10,14 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["log", "symptom", "description", "topology"]
+    kind: Literal["log", "config", "symptom", "description", "topology"]
     line: int | None = None
     text: str = ""
     signature: str | None = None
     similarity: float | None = None
     detail: str = ""
     points: float = Field(default=0.0, description="contribution to the score (negative = against)")
-    source: str | None = Field(default=None, description="the log file the line came from")
+    source: str | None = Field(default=None, description="the log or config file the line came from")
+
+    @property
+    def where(self) -> str:
+        """'file:12' for a named file, 'line 12' for standard input or a paste."""
+        if self.source and self.source not in ("-", "pasted"):
+            return f"{self.source}:{self.line}"
+        return f"line {self.line}"
 
 
 class Diagnosis(BaseModel):
@@ -54,6 +61,7 @@ class PlanStep(BaseModel):
 
 class Plan(BaseModel):
     steps: list[PlanStep] = Field(default_factory=list)
+    topology: dict[str, str] = Field(default_factory=dict, description="the stack the steps were chosen for")
 
 
 class Question(BaseModel):

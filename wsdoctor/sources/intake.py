@@ -56,7 +56,7 @@ def parse_topology(pairs: list[str]) -> tuple[dict[str, str], dict[str, str], li
 
 def build_intake(lib, *, files: list[str] | None = None, describe: str = "", topology: list[str] | None = None,
                  symptoms: list[str] | None = None, no_symptoms: list[str] | None = None,
-                 pasted: str | None = None) -> tuple[Intake, list[str]]:
+                 pasted: str | None = None, configs: list[str] | None = None) -> tuple[Intake, list[str]]:
     topo, raw, warnings = parse_topology(topology or [])
     answers: dict[str, bool] = {}
     for s in symptoms or []:
@@ -80,5 +80,11 @@ def build_intake(lib, *, files: list[str] | None = None, describe: str = "", top
         logs.append(LogSource(name=name, path=str(path)))
     if pasted:
         logs.append(LogSource(name="pasted", text=pasted))
-    intake = Intake(topology=topo, topology_raw=raw, symptoms=answers, description=describe.strip(), logs=logs)
+    cfgs: list[LogSource] = []
+    for name in configs or []:
+        path = Path(name)
+        check_text_file(path)
+        cfgs.append(LogSource(name=name, path=str(path)))
+    intake = Intake(topology=topo, topology_raw=raw, symptoms=answers, description=describe.strip(), logs=logs,
+                    configs=cfgs)
     return intake, warnings

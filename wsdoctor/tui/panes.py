@@ -245,7 +245,9 @@ class DiagnosisPane(Vertical):
                  " ".join((pb.zh.summary if zh else pb.summary).split()), "", f"### {t(self.lang, 'evidence')}", ""]
         for e in d.evidence[:10]:
             if e.kind == "log":
-                lines.append(f"- line {e.line}: {_inline(redact(e.text)[:160])} → `{e.signature}`")
+                lines.append(f"- {e.where}: {_inline(redact(e.text)[:160])} → `{e.signature}`")
+            elif e.kind == "config":
+                lines.append(f"- {e.where}: {_inline(e.detail)} → `{e.signature}`")
             else:
                 lines.append(f"- {e.kind}: {e.detail}")
         lines += ["", "---", "", (pb.zh.cause if zh and pb.zh.cause else pb.cause)]

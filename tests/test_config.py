@@ -1,0 +1,191 @@
+"""nginx config checks: each rule fires on the broken setting and stays quiet on the fixed one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_cli
+
+from wsdoctor.config import ConfigError, analyze_text, find_nginx_blocks
+from wsdoctor.engine.diagnose import diagnose
+from wsdoctor.library import load_library
+from wsdoctor.sources.intake import build_intake
+
+GOOD_LOCATION = """
+        location /socket.io/ {
+            proxy_pass http://127.0.0.1:8000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_read_timeout 3600s;
+        }"""
+
+
+def conf(body: str, listen: str = "listen 80;", upstream: str = "") -> str:
+    return f"""http {{
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+{upstream}
+    server {{
+        {listen}
+{body}
+    }}
+}}
+"""
+
+
+def rules(text: str) -> dict[str, int]:
+    return {f.rule: f.line for f in analyze_text(text, "t.conf", strict=True) if f.weight >= 0.4}
+
+
+def test_a_correct_socket_location_has_no_warnings():
+    assert rules(conf(GOOD_LOCATION)) == {}
+    assert rules(conf(GOOD_LOCATION, listen="listen 443 ssl;")) == {}
+
+
+def test_missing_upgrade_headers_points_at_the_location():
+    text = conf("""        location /ws/ {
+            proxy_pass http://127.0.0.1:8000;
+        }""")
+    found = rules(text)
+    assert "nginx-missing-upgrade-headers" in found
+    assert text.splitlines()[found["nginx-missing-upgrade-headers"] - 1].strip() == "location /ws/ {"
+
+
+def test_own_proxy_set_header_shadows_the_inherited_upgrade_headers():
+    # the classic trap: Upgrade is set on the server, the location adds Host and loses Upgrade
+    text = conf("""        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        location /socket.io/ {
+            proxy_pass http://127.0.0.1:8000;
+            proxy_set_header Host $host;
+        }""")
+    (f,) = [f for f in analyze_text(text, "t.conf") if f.rule == "nginx-missing-upgrade-headers"]
+    assert "replace every proxy_set_header inherited" in f.message
+    # without its own proxy_set_header the location inherits them and is fine
+    fixed = text.replace("            proxy_set_header Host $host;\n", "")
+    assert "nginx-missing-upgrade-headers" not in rules(fixed)
+
+
+def test_hard_coded_connection_upgrade_on_the_catch_all_location():
+    text = conf("""        location / {
+            proxy_pass http://127.0.0.1:8000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }""")
+    assert "nginx-hardcoded-connection-upgrade" in rules(text)
+    assert "nginx-hardcoded-connection-upgrade" not in rules(text.replace('"upgrade"', "$connection_upgrade"))
+
+
+@pytest.mark.parametrize("value, fires", [("20s", True), ("30", True), ("500ms", True), ("60s", False), ("1h", False)])
+def test_short_read_timeout(value, fires):
+    text = conf(GOOD_LOCATION.replace("3600s", value))
+    assert ("nginx-short-read-timeout" in rules(text)) is fires
+
+
+def test_default_read_timeout_is_only_a_note():
+    text = conf(GOOD_LOCATION.replace("            proxy_read_timeout 3600s;\n", ""))
+    notes = [f for f in analyze_text(text, "t.conf") if f.rule == "nginx-default-read-timeout"]
+    assert notes and notes[0].weight < 0.4 and notes[0].playbook == "proxy-idle-timeout"
+
+
+def test_cache_on_the_socket_path():
+    text = conf(GOOD_LOCATION.replace("proxy_read_timeout 3600s;", "proxy_read_timeout 3600s;\n            proxy_cache sio;"))
+    assert "nginx-cache-on-socket-path" in rules(text)
+    assert "nginx-cache-on-socket-path" not in rules(text.replace("proxy_cache sio;", "proxy_cache off;"))
+
+
+def test_upstream_without_affinity():
+    up = """    upstream app {
+        server 10.0.0.1:8000;
+        server 10.0.0.2:8000;
+    }"""
+    text = conf(GOOD_LOCATION.replace("http://127.0.0.1:8000", "http://app"), upstream=up)
+    assert "nginx-upstream-without-affinity" in rules(text)
+    assert "nginx-upstream-without-affinity" not in rules(text.replace("    upstream app {\n", "    upstream app {\n        ip_hash;\n"))
+    one = up.replace("        server 10.0.0.2:8000;\n", "")
+    assert "nginx-upstream-without-affinity" not in rules(conf(GOOD_LOCATION.replace("http://127.0.0.1:8000", "http://app"), upstream=one))
+
+
+def test_socket_io_prefix_rewritten_by_proxy_pass_uri():
+    text = conf(GOOD_LOCATION.replace("http://127.0.0.1:8000;", "http://127.0.0.1:8000/;"))
+    assert "nginx-socket-path-rewritten" in rules(text)
+
+
+def test_tls_without_forwarded_proto():
+    text = conf(GOOD_LOCATION.replace("            proxy_set_header X-Forwarded-Proto $scheme;\n", ""), listen="listen 443 ssl;")
+    assert "nginx-no-forwarded-proto" in rules(text)
+    assert "nginx-no-forwarded-proto" not in rules(text.replace("listen 443 ssl;", "listen 80;"))
+
+
+def test_buffered_stream_location():
+    body = """        location /api/stream {
+            proxy_pass http://127.0.0.1:8000;
+        }"""
+    assert "nginx-buffered-stream" in rules(conf(body))
+    assert "nginx-buffered-stream" not in rules(conf(body.replace("8000;", "8000;\n            proxy_buffering off;")))
+
+
+def test_config_pasted_among_log_lines_is_found_with_its_real_line_numbers():
+    paste = """WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' failed
+my nginx config:
+location /socket.io/ {
+    proxy_pass http://localhost:3000;
+}
+2024/05/01 10:00:00 [error] 31#31: *7 upstream prematurely closed connection
+"""
+    assert [start for start, _ in find_nginx_blocks(paste)] == [3]
+    found = {f.rule: f.line for f in analyze_text(paste, "pasted")}
+    assert found["nginx-missing-upgrade-headers"] == 3
+
+
+def test_plain_logs_have_no_config_blocks():
+    logs = "GET /socket.io/?EIO=4&transport=polling 200\nWebSocket connection failed: Error during WebSocket handshake\n"
+    assert find_nginx_blocks(logs) == []
+
+
+def test_a_config_that_does_not_parse_names_file_and_line():
+    with pytest.raises(ConfigError, match=r"^bad\.conf:3: nginx config does not parse"):
+        analyze_text("server {\n  location / {\n    proxy_pass http://a;\n", "bad.conf", strict=True)
+    assert analyze_text("server {\n  location / {\n    proxy_pass http://a;\n", "pasted") == []
+
+
+def test_diagnose_uses_a_config_as_evidence(tmp_path):
+    cfg = tmp_path / "site.conf"
+    cfg.write_text(conf(GOOD_LOCATION.replace("3600s", "15s")))
+    lib = load_library()
+    intake, _ = build_intake(lib, describe="the chat disconnects now and then", configs=[str(cfg)])
+    report = diagnose(lib, intake)
+    top = report.diagnoses[0]
+    assert top.id == "proxy-idle-timeout"
+    ev = [e for e in top.evidence if e.kind == "config"]
+    assert ev and ev[0].where == f"{cfg}:{ev[0].line}" and "15s" in ev[0].text
+
+
+def _cli(*args):
+    proc = run_cli(*args)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def test_check_config_cli(tmp_path):
+    bad = tmp_path / "bad.conf"
+    bad.write_text(conf("""        location /ws {
+            proxy_pass http://127.0.0.1:8000;
+        }"""))
+    code, out, _ = _cli("check-config", str(bad))
+    assert code == 1
+    assert f"{bad}:" in out and "nginx-missing-upgrade-headers" in out and "proxy_http_version 1.1;" in out
+    assert "note(s) hidden" in out
+    good = tmp_path / "good.conf"
+    good.write_text(conf(GOOD_LOCATION))
+    code, out, _ = _cli("check-config", str(good), "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == []
+    code, _, err = _cli("check-config", str(tmp_path / "missing.conf"))
+    assert code == 2 and err.count("\n") == 1 and "no such file" in err
+    notconf = tmp_path / "app.log"
+    notconf.write_text("GET / 200\n")
+    code, _, err = _cli("check-config", str(notconf))
+    assert code == 2 and "no nginx server/location block" in err

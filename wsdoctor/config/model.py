@@ -1,0 +1,27 @@
+"""What a config check finds."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wsdoctor.errors import WsdoctorError
+
+
+WARNING_WEIGHT = 0.4  # findings below this weight are notes: defaults worth knowing, not likely faults
+
+
+class ConfigError(WsdoctorError):
+    """A config that cannot be parsed; the message names the file and line."""
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: str = Field(description="the check that fired, e.g. nginx-missing-upgrade-headers")
+    playbook: str = Field(description="the root cause it points at")
+    source: str = Field(description="the file the config came from")
+    line: int = Field(description="1-based line of the directive or block at fault")
+    text: str = Field(description="the config line at fault, as written")
+    message: str = Field(description="what is wrong, in one sentence")
+    weight: float = Field(ge=0, le=1, description="how strongly this points at the cause")
+    fix: str = Field(default="", description="the directive(s) to add or change")
