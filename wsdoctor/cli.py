@@ -54,6 +54,20 @@ Exit status: 0 no warnings, 1 warnings found, 2 unusable input (a file that does
 """
 
 
+EPILOG_PROBE = """\
+examples:
+  wsdoctor probe https://chat.example.com                     Socket.IO at /socket.io/
+  wsdoctor probe https://chat.example.com --path /ws/socket.io/ --topology cdn=cloudfront
+  wsdoctor probe wss://api.example.com/ws --plain --idle 120   catch an idle timeout
+  wsdoctor probe https://chat.example.com --format json | jq '.probe.steps'
+
+Steps: two polling handshakes (a cache answers both with one sid), the WebSocket upgrade with
+the 2probe/3probe exchange, and with --idle a quiet socket that answers pings. What it sees
+is evidence for the same ranking as `diagnose` (logs, --describe and --topology add to it).
+Exit status: 0 when it ran (whatever it found), 2 on bad input.
+"""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit code 2."""
 
@@ -108,6 +122,21 @@ def build_parser() -> Parser:
     cc.add_argument("files", nargs="+", metavar="FILE", help="nginx config file(s), or - for standard input")
     cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
     cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
+
+    pr = sub.add_parser("probe", help="connect to a live endpoint like a browser would and diagnose what happens",
+                        epilog=EPILOG_PROBE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    pr.add_argument("url", metavar="URL", help="the site (https://chat.example.com) or a WebSocket URL (wss://host/ws)")
+    pr.add_argument("--path", metavar="PATH", help="Socket.IO path (default /socket.io/)")
+    pr.add_argument("--plain", action="store_true", help="a plain WebSocket endpoint, not Socket.IO")
+    pr.add_argument("--eio", type=int, choices=[3, 4], default=4, help="Engine.IO protocol version (default 4)")
+    pr.add_argument("--idle", type=float, default=0.0, metavar="SECONDS",
+                    help="hold the socket open this long, answering pings, to catch idle timeouts (e.g. 120)")
+    pr.add_argument("--origin", metavar="ORIGIN", help="Origin header to send (default: the site's own origin)")
+    pr.add_argument("--header", "-H", action="append", default=[], metavar="'NAME: VALUE'",
+                    help="extra request header, e.g. a cookie or token (repeatable; redacted in the output)")
+    pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per-request timeout (default 10)")
+    _add_intake_args(pr)
+    pr.add_argument("--format", "-f", choices=["text", "json", "markdown"], default="text", help="output format (default text)")
 
     pb = sub.add_parser("playbooks", help="list, show and lint the playbook library")
     pbs = pb.add_subparsers(dest="pb_command", metavar="ACTION", parser_class=Parser)
@@ -264,6 +293,49 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return ExitCode.FINDINGS if any(f.weight >= WARNING_WEIGHT for f in findings) else ExitCode.OK
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.export import render
+    from wsdoctor.export.redact import redact
+    from wsdoctor.model.intake import LogSource
+    from wsdoctor.probe import parse_target, probe
+    from wsdoctor.sources.intake import build_intake
+
+    headers = {}
+    for h in args.header:
+        name, sep, value = h.partition(":")
+        if not sep or not name.strip():
+            raise WsdoctorError(f"--header {h!r}: expected 'Name: value'")
+        headers[name.strip()] = value.strip()
+    if args.idle < 0 or args.timeout <= 0:
+        raise WsdoctorError("--idle must be >= 0 and --timeout > 0")
+    parse_target(args.url, args.path, False if args.plain else None)  # a bad URL is a usage error before any I/O
+    lib = _library(args)
+    intake, warnings = build_intake(lib, files=args.files, describe=args.describe, topology=args.topology,
+                                    symptoms=args.symptom, no_symptoms=args.no_symptom, configs=args.config)
+    for w in warnings:
+        print(f"wsdoctor: warning: {w}", file=sys.stderr)
+    clean = (lambda s: s) if args.no_redact else redact
+    result = probe(args.url, path=args.path, socketio=False if args.plain else None, eio=args.eio, idle=args.idle,
+                   origin=args.origin, timeout=args.timeout, headers=headers,
+                   progress=lambda m: print(f"wsdoctor: probe: {clean(m)}", file=sys.stderr))
+    intake = intake.model_copy(update={"logs": [*intake.logs, LogSource(name="probe", text="\n".join(result.transcript))]})
+    report = diagnose(lib, intake, top=args.top, findings=result.findings)
+    steps = [{"step": s.name, "ok": s.ok, "detail": clean(s.detail)} for s in result.steps]
+    if args.format == "json":
+        doc = json.loads(render("json", lib, intake, report, lang=_lang(args), redact=not args.no_redact))
+        doc["probe"] = {"url": clean(args.url), "steps": steps}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return ExitCode.OK
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if args.format == "text":
+        mark = {True: "ok  ", False: "FAIL", None: "--  "}
+        lines = [f"probe {clean(args.url)}"] + [f"  [{mark[s['ok']]}] {s['step']}: {s['detail']}" for s in steps]
+        sys.stdout.write("\n".join(lines) + "\n\n")
+    sys.stdout.write(render(args.format, lib, intake, report, lang=_lang(args), redact=not args.no_redact, color=color))
+    return ExitCode.OK
+
+
 def cmd_example_or_wizard(args: argparse.Namespace) -> int:
     if sys.stdin.isatty() and sys.stdout.isatty():
         return run_tui(args)
@@ -294,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diagnose(args)
         if args.command == "runbook":
             return cmd_diagnose(args, runbook=True)
+        if args.command == "probe":
+            return cmd_probe(args)
         if args.command == "check-config":
             return cmd_check_config(args)
         if args.command == "playbooks":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from wsdoctor.errors import WsdoctorError
@@ -17,11 +19,12 @@ class ConfigError(WsdoctorError):
 class Finding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    kind: Literal["config", "probe"] = Field(default="config", description="a config check, or a live probe of the endpoint")
     rule: str = Field(description="the check that fired, e.g. nginx-missing-upgrade-headers")
     playbook: str = Field(description="the root cause it points at")
-    source: str = Field(description="the file the config came from")
-    line: int = Field(description="1-based line of the directive or block at fault")
-    text: str = Field(description="the config line at fault, as written")
+    source: str = Field(description="the config file, or the probed URL")
+    line: int = Field(description="1-based line of the directive or block at fault (the step, for a probe)")
+    text: str = Field(description="the config line at fault as written, or what the probe saw")
     message: str = Field(description="what is wrong, in one sentence")
     weight: float = Field(ge=0, le=1, description="how strongly this points at the cause")
     fix: str = Field(default="", description="the directive(s) to add or change")

@@ -162,10 +162,14 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
     return {k: v / top * damp for k, v in scores.items()}
 
 
-def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> Report:
+def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
+             findings: list[Finding] | None = None) -> Report:
+    """Rank the causes; `findings` adds evidence found outside the logs (a live probe)."""
     idx = build_index(lib)
     acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
     scan = scan or scan_logs(lib, intake)
+    if findings:
+        scan = Scan(scan.hits, scan.text, scan.lines, scan.findings + list(findings))
     hits = scan.hits + _description_hits(idx, intake)
 
     # 1. log (and pasted-in-description) signatures
@@ -195,7 +199,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
             continue
         per_cfg[f.playbook].append(f.weight)
         acc[f.playbook].evidence.append(Evidence(
-            kind="config", line=f.line, text=f.text, signature=f.rule, source=f.source, similarity=1.0,
+            kind=f.kind, line=f.line, text=f.text, signature=f.rule, source=f.source, similarity=1.0,
             detail=f.message, points=round(W.W_CONFIG * f.weight, 3)))
     for pid, ws in per_cfg.items():
         s = W.W_CONFIG * W.noisy_or(ws)
@@ -291,7 +295,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None) -> 
 
     shown = diagnoses[:top]
     plan_intake = intake
-    if scan.findings and "proxy" not in intake.topology:  # a pasted nginx config says which proxy the steps are for
+    if any(f.kind == "config" for f in scan.findings) and "proxy" not in intake.topology:  # a pasted nginx config says which proxy the steps are for
         plan_intake = intake.model_copy(update={"topology": {**intake.topology, "proxy": "nginx"}})
     plan = build_plan(lib, plan_intake, shown)
     plan.topology = dict(plan_intake.topology)
