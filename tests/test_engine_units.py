@@ -93,3 +93,23 @@ def test_redaction_removes_each_kind_of_secret(secret, text):
     out = redact(text)
     assert secret not in out
     assert "[REDACTED]" in out
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("the chat reconnects every 60 seconds", True),
+    ("Reconnecting shows up roughly once a minute", True),
+    ("the terminal freezes two minutes later, a refresh fixes it", True),
+    ("socket disconnects after about 100s behind cloudflare", True),
+    ("连上之后每隔30秒就断开一次", True),
+    ("大概一分钟后就自动断开", True),
+    ("the first request takes a long time to answer", False),
+    ("messages arrive twice after a reconnect", False),
+    ("部署后刷新页面就连不上", False),
+])
+def test_a_drop_tied_to_a_duration_reads_as_a_fixed_interval(lib, text, fires):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    report = diagnose(lib, Intake(description=text), top=33)
+    seen = {e.signature for d in report.diagnoses for e in d.evidence if e.kind == "description"}
+    assert ("drops-at-fixed-interval" in seen) is fires

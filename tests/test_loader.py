@@ -12,7 +12,10 @@ EXPECTED = {
         "tests/data/invalid/wrong-type.yaml:15:11: invalid-value: 'severity': 'catastrophic' is not one of 'blocker', 'high', 'medium' or 'low'",
         "tests/data/invalid/wrong-type.yaml:24:13: invalid-value: 'symptoms.0.weight': Input should be a valid number, unable to parse string as a number",
     ],
-    "bad-regex.yaml": ["tests/data/invalid/bad-regex.yaml:108:14: bad-regex: signature 'upgrade-required-426': missing ), unterminated subpattern at position 4"],
+    "bad-regex.yaml": [
+        "tests/data/invalid/bad-regex.yaml:32:9: bad-regex: symptom 'realtime-only-after-refresh' pattern 1: missing ), unterminated subpattern at position 11",
+        "tests/data/invalid/bad-regex.yaml:110:14: bad-regex: signature 'upgrade-required-426': missing ), unterminated subpattern at position 4",
+    ],
     "yaml-syntax.yaml": ["tests/data/invalid/yaml-syntax.yaml:3:8: yaml-syntax: expected ',' or ']', but got ':'"],
     "http-reference.yaml": ["tests/data/invalid/http-reference.yaml:226:10: invalid-value: 'references.0.url': references must use https://"],
 }

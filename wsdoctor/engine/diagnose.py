@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,6 +32,7 @@ class Index:
     bm25: BM25
     symptom_phrases: dict[str, list[list[str]]]
     members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
+    symptom_patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
 
 
 _CACHE: dict[int, Index] = {}
@@ -68,7 +70,11 @@ def build_index(lib) -> Index:
             terms = tokenize(t)
             if len(set(terms)) >= 2:
                 phrases[sid].append(terms)
-    idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members))
+    patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+    for pb in pbs.values():
+        for s in pb.symptoms:
+            patterns[s.id].extend(re.compile(p, re.I) for p in s.patterns)
+    idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members), dict(patterns))
     _CACHE[key] = idx
     return idx
 
@@ -218,10 +224,13 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                                                   detail=f"the description shares terms with this cause: {', '.join(terms)}",
                                                   points=round(W.W_BM25_DESC * s, 3)))
         qset = set(q)
-        for sid, phrase_list in idx.symptom_phrases.items():
+        for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:
                 continue
-            cov = max((coverage(p, qset, idx.bm25.idf) for p in phrase_list), default=0.0)
+            if any(p.search(intake.description) for p in idx.symptom_patterns.get(sid, ())):
+                cov = 1.0
+            else:
+                cov = max((coverage(p, qset, idx.bm25.idf) for p in idx.symptom_phrases.get(sid, ())), default=0.0)
             if cov < W.SYMPTOM_COVERAGE:
                 continue
             sym = lib.symptoms[sid]

@@ -54,6 +54,9 @@ def _fast_load(path: Path) -> LoadedPlaybook | None:
         for sig in playbook.signatures:
             if sig.kind == "regex":
                 re.compile(sig.pattern)
+        for sym in playbook.symptoms:
+            for pat in sym.patterns:
+                re.compile(pat)
     except Exception:  # noqa: BLE001 - any problem is reported precisely by the slow path
         return None
     return LoadedPlaybook(path=path, playbook=playbook, raw=None)
@@ -223,6 +226,14 @@ def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPl
             except re.error as exc:
                 line, col = locate(raw, ("signatures", i, "pattern"))
                 problems.add(shown, line, col, "bad-regex", f"signature '{sig.id}': {exc}")
+                bad = True
+    for i, sym in enumerate(playbook.symptoms):
+        for j, pat in enumerate(sym.patterns):
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                line, col = locate(raw, ("symptoms", i, "patterns", j))
+                problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' pattern {j + 1}: {exc}")
                 bad = True
     if bad:
         return None

@@ -72,6 +72,9 @@ class Symptom(Strict):
     zh: str = Field(min_length=2, description="the same observation in Chinese")
     weight: float = Field(default=0.5, ge=-1.0, le=1.0, description="support (+) or evidence against (-)")
     phrasings: list[str] = Field(default_factory=list, description="other ways people say it, any language")
+    patterns: list[str] = Field(default_factory=list, description=(
+        "regexes (case-insensitive) that recognise the observation in a description whatever the words around "
+        "it, e.g. a duration with 'every'; a match counts as the symptom described in full"))
 
 
 class Signature(Strict):
