@@ -161,3 +161,31 @@ def test_chinese_interface():
             assert app.report.diagnoses[0].id == "proxy-idle-timeout"
 
     asyncio.run(scenario())
+
+
+def test_a_har_capture_opened_in_the_logs_step(tmp_path):
+    import json
+
+    sid = "Xq3mR0JbHkz1AAAB"
+    body = '0{"sid":"' + sid + '","upgrades":["websocket"]}'
+    poll = {"request": {"method": "GET", "url": "https://chat.example.com/socket.io/?EIO=4&transport=polling&t=a"},
+            "response": {"status": 200, "headers": [{"name": "X-Cache", "value": "Hit from cloudfront"}], "content": {"text": body}},
+            "startedDateTime": "2026-01-01T10:00:00Z"}
+    capture = tmp_path / "session.har"
+    capture.write_text(json.dumps({"log": {"entries": [poll, {**poll, "startedDateTime": "2026-01-01T10:00:30Z"}]}}))
+
+    async def scenario():
+        app = WsdoctorApp(LIB)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.click("#begin-logs")
+            inp = app.query_one("#log-path")
+            inp.value = str(capture)
+            inp.focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            top = app.report.diagnoses[0]
+            assert top.id == "cdn-caches-polling-handshake"
+            assert {e.signature for e in top.evidence if e.kind == "har"} >= {"har-same-sid-many-handshakes"}
+            assert app.report.plan.steps[0].component == "cloudfront"  # the CDN the headers name
+
+    asyncio.run(scenario())

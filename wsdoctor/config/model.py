@@ -19,7 +19,7 @@ class ConfigError(WsdoctorError):
 class Finding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["config", "probe"] = Field(default="config", description="a config check, or a live probe of the endpoint")
+    kind: Literal["config", "probe", "har"] = Field(default="config", description="a config check, or a live probe of the endpoint")
     rule: str = Field(description="the check that fired, e.g. nginx-missing-upgrade-headers")
     playbook: str = Field(description="the root cause it points at")
     source: str = Field(description="the config file, or the probed URL")

@@ -127,7 +127,7 @@ def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int 
 
 def config_findings(intake: Intake) -> list[Finding]:
     """Config checks: files given as configs must parse; config blocks pasted among logs are best effort."""
-    out: list[Finding] = []
+    out: list[Finding] = list(intake.findings)
     for src in intake.configs:
         out.extend(analyze_text(_text_of(src), src.name, strict=True))
     for src in intake.logs:

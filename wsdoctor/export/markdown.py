@@ -88,6 +88,8 @@ def render_runbook(lib, intake, report, *, lang: str = "en", redact: bool = True
             for e in ev:
                 if e.kind == "log":
                     out.append(f"- {e.where}: {_inline(clean(e.text)[:300])} ({t['signature']} `{e.signature}`)")
+                elif e.kind in ("probe", "har"):
+                    out.append(f"- {e.kind} {e.where}: {' '.join(e.detail.split())} (`{e.signature}`)")
                 elif e.kind == "config":
                     out.append(f"- {e.where}: {_inline(clean(e.text)[:200])}: {' '.join(e.detail.split())} (`{e.signature}`)")
                 elif e.kind == "description" and e.signature in lib.symptoms:

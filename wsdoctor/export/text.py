@@ -103,8 +103,8 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
                 continue
             if e.kind == "log":
                 out.append(f"   {st(CYAN, 'log')} {e.where}: {clean(e.text)[:110]}  {st(DIM, '[' + (e.signature or '') + ']')}")
-            elif e.kind == "probe":
-                out.append(f"   {st(CYAN, 'probe')}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
+            elif e.kind in ("probe", "har"):
+                out.append(f"   {st(CYAN, e.kind)} {e.where}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
             elif e.kind == "config":
                 out.append(f"   {st(CYAN, 'config')} {e.where}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
             elif e.kind == "description" and e.detail.startswith("the description shares"):

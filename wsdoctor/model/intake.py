@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wsdoctor.config.model import Finding
+
 
 class LogSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -30,3 +32,4 @@ class Intake(BaseModel):
     description: str = ""
     logs: list[LogSource] = Field(default_factory=list)
     configs: list[LogSource] = Field(default_factory=list, description="proxy configs given with --config")
+    findings: list[Finding] = Field(default_factory=list, description="evidence an importer found across a whole input (a HAR capture)")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["log", "config", "probe", "symptom", "description", "topology"]
+    kind: Literal["log", "config", "probe", "har", "symptom", "description", "topology"]
     line: int | None = None
     text: str = ""
     signature: str | None = None

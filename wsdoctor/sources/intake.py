@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from wsdoctor.config.model import Finding
 
 from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.intake import Intake, LogSource
+from wsdoctor.sources.har import looks_like_har, read_har
 
 SNIFF = 8192
 
@@ -33,6 +37,35 @@ def read_stdin() -> str:
     if nul >= 0:
         raise WsdoctorError(f"-: standard input looks binary (NUL byte at offset {nul}); pass a text log")
     return data.decode("utf-8", errors="replace")
+
+
+@dataclass
+class FileInput:
+    """One input as the engine takes it: the lines to scan, plus what an importer saw across it."""
+
+    source: LogSource
+    findings: list[Finding] = field(default_factory=list)
+    hints: dict[str, tuple[str, str]] = field(default_factory=dict)  # topology key -> (value, why)
+
+
+def open_log_file(name: str) -> FileInput:
+    """A log file (streamed later, in bounded memory) or a HAR capture (read and converted now)."""
+    path = Path(name).expanduser()
+    check_text_file(path)
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        head = fh.read(SNIFF)
+    if looks_like_har(name, head):
+        text, found, hints = read_har(path.read_text(encoding="utf-8", errors="replace"), name)
+        return FileInput(LogSource(name=name, text=text), found, hints)
+    return FileInput(LogSource(name=name, path=str(path)))
+
+
+def text_input(name: str, text: str) -> FileInput:
+    """Text from standard input or a paste; a HAR capture is recognised by its content."""
+    if looks_like_har(name, text[:SNIFF]):
+        lines, found, hints = read_har(text, name)
+        return FileInput(LogSource(name=name, text=lines), found, hints)
+    return FileInput(LogSource(name=name, text=text))
 
 
 def parse_topology(pairs: list[str]) -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -66,25 +99,32 @@ def build_intake(lib, *, files: list[str] | None = None, describe: str = "", top
         if answers.get(sid) is True:
             raise WsdoctorError(f"symptom '{sid}' given with both --symptom and --no-symptom")
         answers[sid] = False
-    logs: list[LogSource] = []
+    inputs: list[FileInput] = []
     stdin_used = False
     for name in files or []:
         if name == "-":
             if stdin_used:
                 raise WsdoctorError("'-' (standard input) given twice")
             stdin_used = True
-            logs.append(LogSource(name="-", text=read_stdin()))
-            continue
-        path = Path(name)
-        check_text_file(path)
-        logs.append(LogSource(name=name, path=str(path)))
+            inputs.append(text_input("-", read_stdin()))
+        else:
+            inputs.append(open_log_file(name))
     if pasted:
-        logs.append(LogSource(name="pasted", text=pasted))
+        inputs.append(text_input("pasted", pasted))
+    logs = [i.source for i in inputs]
+    findings = [f for i in inputs for f in i.findings]
+    har_hints = [(i.source.name, i.hints) for i in inputs if i.hints]
+    for source, hints in har_hints:  # what the user said wins over what the headers suggest
+        for key, (value, why) in hints.items():
+            if key not in topo:
+                topo[key] = value
+                raw[key] = value
+                warnings.append(f"topology {key}={value} taken from {source} ({why}); pass --topology {key}=... to override")
     cfgs: list[LogSource] = []
     for name in configs or []:
         path = Path(name)
         check_text_file(path)
         cfgs.append(LogSource(name=name, path=str(path)))
     intake = Intake(topology=topo, topology_raw=raw, symptoms=answers, description=describe.strip(), logs=logs,
-                    configs=cfgs)
+                    configs=cfgs, findings=findings)
     return intake, warnings

@@ -16,7 +16,8 @@ from textual.worker import get_current_worker
 from wsdoctor.engine.diagnose import Scan, diagnose, scan_logs
 from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
-from wsdoctor.model.intake import Intake, LogSource
+from wsdoctor.model.intake import Intake
+from wsdoctor.sources.intake import FileInput, open_log_file, text_input
 from wsdoctor.tui.i18n import t
 from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, RankingUpdated, ScanDone, ScanProgress,
                                    SymptomAnswered, TopologyChanged)
@@ -38,6 +39,7 @@ class WizardState:
     pasted: str = ""
     path: str | None = None
     scan: Scan | None = None
+    inputs: list[FileInput] = field(default_factory=list)  # what the logs step holds, read once per change
 
     def intake(self) -> Intake:
         topo: dict[str, str] = {}
@@ -45,13 +47,12 @@ class WizardState:
             n = normalize(key, raw)
             if n.value is not None:
                 topo[key] = n.value
-        logs = []
-        if self.pasted.strip():
-            logs.append(LogSource(name="pasted", text=self.pasted))
-        if self.path:
-            logs.append(LogSource(name=self.path, path=self.path))
+        for i in self.inputs:  # components a HAR's response headers name, unless the user chose one
+            for key, (value, _why) in i.hints.items():
+                topo.setdefault(key, value)
         return Intake(topology=topo, topology_raw=dict(self.topology_raw), symptoms=dict(self.answers),
-                      description=self.description, logs=logs)
+                      description=self.description, logs=[i.source for i in self.inputs],
+                      findings=[f for i in self.inputs for f in i.findings])
 
 
 class WsdoctorApp(App[None]):
@@ -163,15 +164,15 @@ class WsdoctorApp(App[None]):
         state = self.state
         total = None
         try:
+            inputs = [text_input("pasted", state.pasted)] if state.pasted.strip() else []
             if state.path:
-                from wsdoctor.sources.intake import check_text_file
-
                 p = Path(state.path).expanduser()
-                check_text_file(p)
+                inputs.append(open_log_file(str(p)))
                 state.path = str(p)
                 with p.open("rb") as fh:
                     total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
             total = (total or 0) + state.pasted.count("\n") + 1
+            state.inputs = inputs
             intake = state.intake()
             result = scan_logs(self.lib, intake, progress=lambda n: self.post_message(ScanProgress(n, total)),
                                cancelled=lambda: worker.is_cancelled, every=5000)
@@ -190,6 +191,7 @@ class WsdoctorApp(App[None]):
         if msg.error:
             self.state.path = None
             self.state.scan = None
+            self.state.inputs = [i for i in self.state.inputs if i.source.name == "pasted"]
             self.query_one(LogsPane).show_hits([], 0, msg.error)
             self.notify(msg.error, severity="error")
         else:

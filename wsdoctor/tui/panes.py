@@ -246,8 +246,8 @@ class DiagnosisPane(Vertical):
         for e in d.evidence[:10]:
             if e.kind == "log":
                 lines.append(f"- {e.where}: {_inline(redact(e.text)[:160])} → `{e.signature}`")
-            elif e.kind == "config":
-                lines.append(f"- {e.where}: {_inline(e.detail)} → `{e.signature}`")
+            elif e.kind in ("config", "probe", "har"):
+                lines.append(f"- {e.kind} {e.where}: {_inline(redact(e.detail))} → `{e.signature}`")
             else:
                 lines.append(f"- {e.kind}: {e.detail}")
         lines += ["", "---", "", (pb.zh.cause if zh and pb.zh.cause else pb.cause)]
