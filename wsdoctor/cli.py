@@ -82,7 +82,7 @@ def _add_playbook_dirs(p: argparse.ArgumentParser) -> None:
 
 
 def _add_intake_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="*", metavar="FILE", help="log file(s): browser console, server, proxy; - for stdin")
+    p.add_argument("files", nargs="*", metavar="FILE", help="log file(s): browser console, server, proxy, a HAR capture (.har); - for stdin")
     p.add_argument("--describe", "-d", default="", metavar="TEXT", help="what you see, in your words (English or Chinese)")
     p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
                    help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")

@@ -189,3 +189,47 @@ def test_a_har_capture_opened_in_the_logs_step(tmp_path):
             assert app.report.plan.steps[0].component == "cloudfront"  # the CDN the headers name
 
     asyncio.run(scenario())
+
+
+def test_probe_a_live_endpoint_from_the_logs_step():
+    """A real python-socketio server on a wrong path: the wizard's probe finds the route mismatch."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    here = Path(__file__).resolve().parent.parent / "integration"
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sio_app:app", "--host", "127.0.0.1", "--port", str(port),
+                               "--log-level", "warning"], cwd=here, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        async def scenario():
+            app = WsdoctorApp(LIB)
+            async with app.run_test(size=(100, 40)) as pilot:
+                await pilot.click("#begin-logs")
+                inp = app.query_one("#probe-url")
+                inp.value = f"http://127.0.0.1:{port}/chat/socket.io/"
+                inp.focus()
+                await pilot.press("enter")
+                for _ in range(50):
+                    await settle(app, pilot)
+                    if app.report and app.report.diagnoses:
+                        break
+                    await asyncio.sleep(0.1)
+                assert app.report.diagnoses[0].id == "path-or-route-mismatch"
+                assert "1 failed" in str(app.query_one("#probe-status").render())
+
+        asyncio.run(scenario())
+    finally:
+        server.terminate()
+        server.wait(5)

@@ -16,10 +16,11 @@ from textual.worker import get_current_worker
 from wsdoctor.engine.diagnose import Scan, diagnose, scan_logs
 from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
-from wsdoctor.model.intake import Intake
+from wsdoctor.model.intake import Intake, LogSource
 from wsdoctor.sources.intake import FileInput, open_log_file, text_input
 from wsdoctor.tui.i18n import t
-from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, RankingUpdated, ScanDone, ScanProgress,
+from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, ProbeDone, ProbeRequested, RankingUpdated,
+                                   ScanDone, ScanProgress,
                                    SymptomAnswered, TopologyChanged)
 from wsdoctor.tui.panes import DiagnosisPane, ExportPane, LogsPane, PlanPane, StartPane, SymptomsPane, TopologyPane
 from wsdoctor.tui.screens.confirm import Confirm
@@ -40,6 +41,7 @@ class WizardState:
     path: str | None = None
     scan: Scan | None = None
     inputs: list[FileInput] = field(default_factory=list)  # what the logs step holds, read once per change
+    probe: FileInput | None = None  # what a live probe saw, as a transcript and findings
 
     def intake(self) -> Intake:
         topo: dict[str, str] = {}
@@ -50,9 +52,10 @@ class WizardState:
         for i in self.inputs:  # components a HAR's response headers name, unless the user chose one
             for key, (value, _why) in i.hints.items():
                 topo.setdefault(key, value)
+        inputs = self.inputs + ([self.probe] if self.probe else [])
         return Intake(topology=topo, topology_raw=dict(self.topology_raw), symptoms=dict(self.answers),
-                      description=self.description, logs=[i.source for i in self.inputs],
-                      findings=[f for i in self.inputs for f in i.findings])
+                      description=self.description, logs=[i.source for i in inputs],
+                      findings=[f for i in inputs for f in i.findings])
 
 
 class WsdoctorApp(App[None]):
@@ -181,6 +184,26 @@ class WsdoctorApp(App[None]):
             return
         if not worker.is_cancelled:
             self.post_message(ScanDone(result))
+
+    @on(ProbeRequested)
+    @work(thread=True, exclusive=True, group="probe")
+    def _probe(self, msg: ProbeRequested) -> None:
+        from wsdoctor.probe import probe
+
+        try:
+            result = probe(msg.url, timeout=10.0)
+        except WsdoctorError as exc:
+            self.post_message(ProbeDone(None, str(exc)))
+            return
+        self.post_message(ProbeDone(result))
+
+    @on(ProbeDone)
+    def _probed(self, msg: ProbeDone) -> None:
+        self.query_one(LogsPane).show_probe(msg.result, msg.error)
+        if msg.result is not None:
+            self.state.probe = FileInput(LogSource(name="probe", text="\n".join(msg.result.transcript)),
+                                         list(msg.result.findings))
+            self.scan()  # the transcript is scanned like any log, then the ranking refreshes
 
     @on(ScanProgress)
     def _progress(self, msg: ScanProgress) -> None:

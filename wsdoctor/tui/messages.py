@@ -62,3 +62,16 @@ class ScanDone(Message):
 @dataclass
 class RankingUpdated(Message):
     report: object
+
+
+@dataclass
+class ProbeRequested(Message):
+    """Probe a live endpoint (wsdoctor probe) and add what it sees to the evidence."""
+
+    url: str
+
+
+@dataclass
+class ProbeDone(Message):
+    result: object
+    error: str | None = None

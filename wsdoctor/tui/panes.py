@@ -13,8 +13,9 @@ from textual.widgets.option_list import Option
 from wsdoctor.engine.topology import known_values
 from wsdoctor.model.playbook import TOPOLOGY_KEYS
 from wsdoctor.tui.i18n import KEY_NAMES, t
-from wsdoctor.tui.messages import DescriptionChanged, GoTo, LogsChanged, SymptomAnswered, TopologyChanged
+from wsdoctor.tui.messages import DescriptionChanged, GoTo, LogsChanged, ProbeRequested, SymptomAnswered, TopologyChanged
 from wsdoctor.tui.widgets.path_suggester import PathSuggester
+from wsdoctor.export.redact import redact
 
 OTHER = "__other__"
 
@@ -158,8 +159,12 @@ class LogsPane(Vertical):
         with Horizontal(id="file-row"):
             yield Input(placeholder=t(self.lang, "path_placeholder"), id="log-path", suggester=PathSuggester())
             yield Button(t(self.lang, "scan"), id="scan", variant="primary")
+        with Horizontal(id="probe-row"):
+            yield Input(placeholder=t(self.lang, "probe_placeholder"), id="probe-url")
+            yield Button(t(self.lang, "probe"), id="probe")
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield Label("", id="scan-status")
+        yield Label("", id="probe-status")
         yield DataTable(id="matches", zebra_stripes=True, cursor_type="row")
 
     def on_mount(self) -> None:
@@ -179,6 +184,25 @@ class LogsPane(Vertical):
     @on(TextArea.Changed, "#paste")
     def _pasted(self) -> None:
         self._request()
+
+    @on(Button.Pressed, "#probe")
+    @on(Input.Submitted, "#probe-url")
+    def _probe(self) -> None:
+        url = self.query_one("#probe-url", Input).value.strip()
+        if url:
+            self.query_one("#probe-status", Label).update(t(self.lang, "probing", url=url))
+            self.post_message(ProbeRequested(url))
+
+    def show_probe(self, result, error: str | None = None) -> None:
+        status = self.query_one("#probe-status", Label)
+        if error:
+            status.update(f"[b red]{error}[/]")
+            return
+        ok = sum(1 for s in result.steps if s.ok)
+        failed = sum(1 for s in result.steps if s.ok is False)
+        lines = [t(self.lang, "probe_done", ok=ok, failed=failed)]
+        lines += [f"  {'✓' if s.ok else '✗' if s.ok is False else '·'} {s.name}: {redact(s.detail)[:90]}" for s in result.steps]
+        status.update("\n".join(lines))
 
     def progress(self, lines: int, total: int | None) -> None:
         bar = self.query_one("#scan-progress", ProgressBar)
@@ -236,7 +260,6 @@ class DiagnosisPane(Vertical):
         if not self._report or not self._lib:
             return
         from wsdoctor.export.markdown import _inline
-        from wsdoctor.export.redact import redact
 
         pb = self._lib.get(pid)
         d = next(x for x in self._report.diagnoses if x.id == pid)
