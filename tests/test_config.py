@@ -189,3 +189,69 @@ def test_check_config_cli(tmp_path):
     notconf.write_text("GET / 200\n")
     code, _, err = _cli("check-config", str(notconf))
     assert code == 2 and "no nginx server/location block" in err
+
+
+HAPROXY = """global
+    log stdout format raw local0
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1m
+    timeout server 1m
+    timeout tunnel 1h
+frontend fe
+    bind :443 ssl crt /etc/ssl/site.pem
+    http-request set-header X-Forwarded-Proto https if { ssl_fc }
+    default_backend app
+backend app
+    balance roundrobin
+    cookie io prefix indirect nocache
+    server a 10.0.0.1:3000 check cookie a
+    server b 10.0.0.2:3000 check cookie b
+"""
+
+
+def hrules(text: str) -> dict[str, int]:
+    return {f.rule: f.line for f in analyze_text(text, "haproxy.cfg", strict=True) if f.weight >= 0.4}
+
+
+def test_a_correct_haproxy_config_has_no_warnings():
+    assert hrules(HAPROXY) == {}
+
+
+@pytest.mark.parametrize("change, rule, line", [
+    (("    timeout tunnel 1h\n", ""), "haproxy-no-timeout-tunnel", 6),
+    (("    cookie io prefix indirect nocache\n", ""), "haproxy-no-affinity", 13),
+    (("    http-request set-header X-Forwarded-Proto https if { ssl_fc }\n", ""), "haproxy-no-forwarded-proto", 9),
+    (("    default_backend app\n", "    http-request set-header Connection upgrade\n    default_backend app\n"),
+     "haproxy-forces-connection-upgrade", 12),
+    (("    default_backend app\n", "    http-request del-header Upgrade\n    default_backend app\n"),
+     "haproxy-removes-upgrade", 12),
+])
+def test_each_haproxy_rule(change, rule, line):
+    found = hrules(HAPROXY.replace(*change))
+    assert found.get(rule) == line, found
+
+
+def test_haproxy_timeouts_without_unit_are_milliseconds():
+    text = HAPROXY.replace("    timeout client 1m\n    timeout server 1m\n    timeout tunnel 1h\n",
+                           "    timeout client 20000\n    timeout server 20000\n")
+    (f,) = [f for f in analyze_text(text, "h.cfg") if f.rule == "haproxy-no-timeout-tunnel"]
+    assert "(20 s)" in f.message and f.weight > 0.8
+
+
+def test_conditional_connection_upgrade_is_the_fix_not_a_finding():
+    text = HAPROXY.replace("    default_backend app\n",
+                           '    http-request set-header Connection "Upgrade" if { hdr(Upgrade) -i websocket }\n    default_backend app\n')
+    assert hrules(text) == {}
+
+
+def test_haproxy_pasted_among_logs_and_the_plan_speaks_haproxy():
+    paste = "127.0.0.1:5000 [22/May/2026:10:00:00.000] fe app/a 0/0/1/2/60001 101 cD-- 1/1/0/0/0\n" + HAPROXY.replace(
+        "    timeout tunnel 1h\n", "")
+    lib = load_library()
+    intake, _ = build_intake(lib, pasted=paste)
+    report = diagnose(lib, intake)
+    assert report.diagnoses[0].id == "proxy-idle-timeout"
+    assert any(e.kind == "config" and e.line == 7 for e in report.diagnoses[0].evidence)
+    assert report.plan.topology.get("proxy") == "haproxy"

@@ -163,6 +163,8 @@ def test_haproxy_idle_timeout_without_tunnel_timeout(tmp_path, sio_server, run_p
     assert report["diagnoses"][0]["id"] == "proxy-idle-timeout", [d["id"] for d in report["diagnoses"][:3]]
     assert any(e["kind"] == "log" and "cD--" in e["text"] for e in report["diagnoses"][0]["evidence"])
     assert "timeout tunnel" in json.dumps(report["plan"])
+    status, findings = check_config(cfg)  # the config the real HAProxy ran with
+    assert status == 1 and [f["rule"] for f in findings] == ["haproxy-no-timeout-tunnel"], findings
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "caddy", "haproxy"])
@@ -196,5 +198,5 @@ def test_healthy_path_is_not_diagnosed(tmp_path, sio_server, run_proxy, proxy):
     report = diagnose(client, server_log, *logs, topology=[f"proxy={proxy}"])
     hits = [e for d in report["diagnoses"] for e in d["evidence"] if e["kind"] == "log"]
     assert hits == [], hits
-    if proxy == "nginx":  # the config that just carried a healthy socket has nothing to flag
-        assert check_config(tmp_path / "nginx.conf") == (0, [])
+    if proxy in ("nginx", "haproxy"):  # the config that just carried a healthy socket has nothing to flag
+        assert check_config(tmp_path / ("nginx.conf" if proxy == "nginx" else "haproxy.cfg")) == (0, [])

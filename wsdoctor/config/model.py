@@ -28,3 +28,4 @@ class Finding(BaseModel):
     message: str = Field(description="what is wrong, in one sentence")
     weight: float = Field(ge=0, le=1, description="how strongly this points at the cause")
     fix: str = Field(default="", description="the directive(s) to add or change")
+    component: str | None = Field(default=None, description="the proxy the config belongs to (nginx, haproxy)")

@@ -195,7 +195,7 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
         if any(f.rule == rule and f.line == line for f in out):
             return
         out.append(Finding(rule=rule, playbook=playbook, source=name, line=line, text=src(line), message=message,
-                           weight=round(weight, 2), fix=fix))
+                           weight=round(weight, 2), fix=fix, component="nginx"))
 
     for loc in sockets:
         where = f"location {loc.path}" if loc.name == "location" else "this block"

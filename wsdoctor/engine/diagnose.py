@@ -304,8 +304,9 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     shown = diagnoses[:top]
     plan_intake = intake
-    if any(f.kind == "config" for f in scan.findings) and "proxy" not in intake.topology:  # a pasted nginx config says which proxy the steps are for
-        plan_intake = intake.model_copy(update={"topology": {**intake.topology, "proxy": "nginx"}})
+    named = next((f.component for f in scan.findings if f.kind == "config" and f.component), None)
+    if named and "proxy" not in intake.topology:  # a pasted config says which proxy the steps are for
+        plan_intake = intake.model_copy(update={"topology": {**intake.topology, "proxy": named}})
     plan = build_plan(lib, plan_intake, shown)
     plan.topology = dict(plan_intake.topology)
     return Report(diagnoses=shown, next_question=question, plan=plan,
