@@ -159,6 +159,8 @@ def test_chinese_interface():
             q = app.query_one("#question").render()
             assert any("\u4e00" <= ch <= "\u9fff" for ch in str(q))
             assert app.report.diagnoses[0].id == "proxy-idle-timeout"
+            footer = {k: b.binding.description for k, b in app.active_bindings.items()}
+            assert footer["ctrl+n"] == "下一步" and footer["ctrl+q"] == "退出"
 
     asyncio.run(scenario())
 

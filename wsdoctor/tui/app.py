@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textual import on, work
@@ -18,7 +18,7 @@ from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.intake import Intake, LogSource
 from wsdoctor.sources.intake import FileInput, open_log_file, text_input
-from wsdoctor.tui.i18n import t
+from wsdoctor.tui.i18n import LABELS, t
 from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, ProbeDone, ProbeRequested, RankingUpdated,
                                    ScanDone, ScanProgress,
                                    SymptomAnswered, TopologyChanged)
@@ -79,6 +79,11 @@ class WsdoctorApp(App[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         self.default_export = str((export_dir or Path.cwd()) / f"wsdoctor-runbook-{stamp}.md")
         self._debounce = None
+        if lang != "en":  # the footer speaks the wizard's language too
+            for key, found in list(self._bindings.key_to_bindings.items()):
+                self._bindings.key_to_bindings[key] = [
+                    replace(b, description=t(lang, f"key_{b.action}")) if f"key_{b.action}" in LABELS["en"] else b
+                    for b in found]
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
