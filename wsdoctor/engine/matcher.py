@@ -10,6 +10,7 @@ regex (regex), or rapidfuzz similarity (fuzzy). Signatures without a usable anch
 from __future__ import annotations
 
 import re
+from re import _constants as _C, _parser  # the stdlib regex parser, to find literal text a match needs
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,9 +48,12 @@ class _Compiled:
     need: int = 0
     plain: bool = False  # the normalized pattern has no placeholder
     is_always: bool = False  # no anchor word: tested on every line
+    literals: tuple[str, ...] | None = None  # regex: one of these is in every match (lowercase)
 
     def __post_init__(self) -> None:
         self.plain = "<" not in self.norm
+        if self.sig.kind == "regex":
+            self.literals = _required_literals(self.sig.pattern)
 
 
 # words so common in logs that they make poor anchors (most lines would become candidates)
@@ -174,6 +178,45 @@ def _regex_anchors(pattern: str, depth: int = 0) -> list[str] | None:
     return sorted(set(out))
 
 
+def _literal_run(seq) -> str:
+    """The longest literal text (lowercased) that every match of this parsed sequence contains."""
+    best, cur = "", ""
+    for op, av in seq:
+        if op is _C.LITERAL:
+            cur += chr(av).lower()
+            continue
+        best, cur = max(best, cur, key=len), ""
+        inner = av[-1] if op is _C.SUBPATTERN else av[2] if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1 else None
+        if inner is not None:
+            alts = _literal_alternatives(inner)
+            if alts and len(alts) == 1:
+                best = max(best, alts[0], key=len)
+    return max(best, cur, key=len)
+
+
+def _literal_alternatives(seq) -> list[str] | None:
+    data = list(seq)
+    if len(data) == 1 and data[0][0] is _C.BRANCH:
+        out: list[str] = []
+        for branch in data[0][1][1]:
+            alts = _literal_alternatives(branch)
+            if not alts:
+                return None
+            out.extend(alts)
+        return out
+    run = _literal_run(data)
+    return [run] if len(run) >= 3 else None
+
+
+def _required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of the (case-insensitive) regex contains, or None when unsure."""
+    try:
+        alts = _literal_alternatives(_parser.parse(pattern, re.IGNORECASE))
+    except Exception:  # noqa: BLE001 - an unusual pattern just goes without a prefilter
+        return None
+    return tuple(sorted(set(alts))) if alts else None
+
+
 class SignatureMatcher:
     def __init__(self, compiled: list[_Compiled]):
         self._all = compiled
@@ -203,12 +246,15 @@ class SignatureMatcher:
                 c.is_always = True
                 self._always.append(c)
         self._always_literals = [c for c in self._always if c.sig.kind != "regex"]
-        # one pass of a combined regex tells whether any anchorless regex can match a line
-        regexes = [c.sig.pattern for c in self._always if c.sig.kind == "regex"]
+        # anchorless regexes: most still need some literal text (one of a few strings) that a plain
+        # substring test finds far faster than the regex engine; the rest share one combined gate
+        self._always_regex: list[tuple[_Compiled, tuple[str, ...] | None]] = [
+            (c, c.literals) for c in self._always if c.sig.kind == "regex"]
+        ungated = [c.sig.pattern for c, need in self._always_regex if need is None]
         self._always_gate: re.Pattern[str] | None = None
-        if regexes:
+        if ungated:
             try:
-                self._always_gate = re.compile("|".join(f"(?:{p})" for p in regexes), re.IGNORECASE)
+                self._always_gate = re.compile("|".join(f"(?:{p})" for p in ungated), re.IGNORECASE)
             except re.error:  # a pattern with back-references cannot be combined: test them one by one
                 self._always_gate = None
 
@@ -251,8 +297,11 @@ class SignatureMatcher:
             if candidates:
                 candidates = [c for c in candidates if len(c.required & toks) >= c.need]
             line_always = always
-            if always and self._always_gate is not None and raw.isascii() and not self._always_gate.search(raw):
-                line_always = self._always_literals
+            if always and raw.isascii():  # (NFKC can turn other text into ASCII the literals would miss)
+                gate_open = self._always_gate is None or bool(self._always_gate.search(raw))
+                line_always = self._always_literals + [
+                    c for c, need in self._always_regex
+                    if (need is None and gate_open) or (need is not None and any(n in low for n in need))]
             if not candidates and not line_always:
                 continue
             line = raw.rstrip("\n")
@@ -271,6 +320,12 @@ class SignatureMatcher:
                 seen.add(key)
                 if c.sig.kind == "literal" and simple and c.plain:
                     sim = 1.0 if c.norm in low else 0.0
+                elif c.sig.kind == "regex" and simple:
+                    # regexes are written against raw text (and ignore case): a plain line needs no normalizing,
+                    # and a line without any of the literal texts a match needs is skipped without the regex
+                    if c.literals is not None and not any(n in low for n in c.literals):
+                        continue
+                    sim = 1.0 if c.regex.search(line) else 0.0
                 else:
                     if norm is None:
                         text = explode_line(line)
