@@ -113,3 +113,60 @@ def test_a_drop_tied_to_a_duration_reads_as_a_fixed_interval(lib, text, fires):
     report = diagnose(lib, Intake(description=text), top=33)
     seen = {e.signature for d in report.diagnoses for e in d.evidence if e.kind == "description"}
     assert ("drops-at-fixed-interval" in seen) is fires
+
+
+@pytest.mark.parametrize("pattern, literals", [
+    (r"upstream timed out \(110: [^)]*\) while reading", ("upstream timed out (110: ",)),
+    (r"(?:close|status) code[=: ]+1006\b|\b1006 \(abnormal closure\)", (" code", "1006 (abnormal closure)")),
+    (r"[?&]EIO=3\b", ("eio=3",)),
+    (r"\b(users|sessions)\[\s*socket\.id", ("socket.id",)),
+    (r"\b\d+\s+\w+", None),  # nothing literal to ask for
+])
+def test_regex_prefilter_literals(pattern, literals):
+    from wsdoctor.engine.matcher import _required_literals
+
+    assert _required_literals(pattern) == literals
+
+
+def test_every_regex_match_in_cases_and_examples_contains_a_prefilter_literal(lib):
+    """The prefilter may only skip lines the regex cannot match."""
+    import glob
+    import re
+
+    from ruamel.yaml import YAML
+
+    from wsdoctor.engine.matcher import _required_literals
+
+    texts = []
+    for f in glob.glob("tests/cases*/*.yaml"):
+        case = YAML(typ="safe").load(open(f, encoding="utf-8"))
+        texts += (case.get("logs") or "").splitlines() + [case.get("symptoms") or ""]
+    for pb in lib.playbooks:
+        for ex in pb.examples.match + pb.examples.no_match:
+            texts += (ex.logs or "").splitlines() + [ex.description or ""]
+    checked = 0
+    for pb in lib.playbooks:
+        for sig in pb.signatures:
+            if sig.kind != "regex" or not (need := _required_literals(sig.pattern)):
+                continue
+            rx = re.compile(sig.pattern, re.IGNORECASE)
+            for t in texts:
+                if rx.search(t):
+                    checked += 1
+                    assert any(n in t.lower() for n in need), (pb.id, sig.id, t)
+    assert checked > 100
+
+
+def test_naive_bayes_reads_a_whole_description(lib):
+    from wsdoctor.engine.bayes import NaiveBayes
+    from wsdoctor.engine.text import tokenize
+
+    nb = NaiveBayes(lib.playbooks)
+    assert nb.posterior(tokenize("qwxz zzyzx")) == {}  # no known word: no opinion
+    post = nb.posterior(tokenize("opening the chat in a second tab disconnects the first tab"))
+    assert abs(sum(post.values()) - 1) < 1e-9
+    assert max(post, key=post.get) == "single-connection-per-user"
+    zh = nb.posterior(tokenize("反向代理后 websocket 握手失败，后端说请求里没有 Upgrade 头"))
+    assert max(zh, key=zh.get) == "proxy-missing-upgrade-headers"
+    # a longer description is tempered: the posterior does not collapse to certainty on every word
+    assert max(post.values()) < 0.999

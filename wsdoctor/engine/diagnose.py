@@ -11,6 +11,7 @@ from functools import cached_property
 
 from wsdoctor.config import Finding, analyze_text
 from wsdoctor.engine import scoring as W
+from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
 from wsdoctor.engine.topology import matches as topo_matches
@@ -33,6 +34,7 @@ class Index:
     symptom_phrases: dict[str, list[list[str]]]
     members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
     symptom_patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    bayes: NaiveBayes | None = None
 
 
 _CACHE: dict[int, Index] = {}
@@ -74,7 +76,8 @@ def build_index(lib) -> Index:
     for pb in pbs.values():
         for s in pb.symptoms:
             patterns[s.id].extend(re.compile(p, re.I) for p in s.patterns)
-    idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members), dict(patterns))
+    idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members), dict(patterns),
+                NaiveBayes(pbs.values()))
     _CACHE[key] = idx
     return idx
 
@@ -223,6 +226,14 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 acc[pid].evidence.append(Evidence(kind="description", text=", ".join(terms),
                                                   detail=f"the description shares terms with this cause: {', '.join(terms)}",
                                                   points=round(W.W_BM25_DESC * s, 3)))
+        for pid, p in idx.bayes.posterior(q).items():
+            pts = W.W_BAYES * p
+            acc[pid].score += pts
+            acc[pid].strength += pts
+            if p >= 0.15:
+                acc[pid].evidence.append(Evidence(kind="description", text="the whole description", signature="naive-bayes",
+                                                  detail=f"closest to this cause's own words as a whole: naive Bayes "
+                                                         f"p={p:.2f}", points=round(pts, 3)))
         qset = set(q)
         for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:

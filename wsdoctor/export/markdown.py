@@ -82,7 +82,8 @@ def render_runbook(lib, intake, report, *, lang: str = "en", redact: bool = True
         out += [f"### {i}. {pb.zh.title if zh else pb.title}", "",
                 f"`{pb.id}`, {t['confidence']} {round(d.confidence * 100)}%, {t['severity']} {pb.severity.value}.", ""]
         # term overlap explains a score but reads as noise in a ticket: JSON and the terminal keep it
-        ev = [e for e in d.evidence if (e.points >= 0 or e.kind == "topology") and not e.detail.startswith("the description shares")][:8]
+        ev = [e for e in d.evidence if (e.points >= 0 or e.kind == "topology") and not e.detail.startswith("the description shares")
+              and e.signature != "naive-bayes"][:8]
         if ev:
             out += [f"{t['evidence']}:", ""]
             for e in ev:

@@ -109,6 +109,8 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
                 out.append(f"   {st(CYAN, 'config')} {e.where}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
             elif e.kind == "description" and e.detail.startswith("the description shares"):
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, 'shares the terms')} {e.text}")
+            elif e.kind == "description" and e.signature == "naive-bayes":
+                out.append(f"   {st(CYAN, 'described')}: {st(DIM, e.detail)}")
             elif e.kind == "description":
                 what = f"matches '{e.signature}'" if e.signature else e.detail
                 out.append(f"   {st(CYAN, 'described')}: {clean(e.text)[:100]}  {st(DIM, '(' + what + ')')}")
