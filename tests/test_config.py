@@ -255,3 +255,52 @@ def test_haproxy_pasted_among_logs_and_the_plan_speaks_haproxy():
     assert report.diagnoses[0].id == "proxy-idle-timeout"
     assert any(e.kind == "config" and e.line == 7 for e in report.diagnoses[0].evidence)
     assert report.plan.topology.get("proxy") == "haproxy"
+
+
+APACHE = """<VirtualHost *:443>
+    ServerName chat.example.com
+    SSLEngine on
+    RequestHeader set X-Forwarded-Proto "https"
+    ProxyPreserveHost On
+    ProxyPass /socket.io/ http://127.0.0.1:3000/socket.io/ upgrade=websocket
+    ProxyPass / http://127.0.0.1:3000/
+    ProxyPassReverse / http://127.0.0.1:3000/
+</VirtualHost>
+"""
+
+
+def arules(text: str) -> dict[str, int]:
+    return {f.rule: f.line for f in analyze_text(text, "site.conf", strict=True) if f.weight >= 0.4}
+
+
+def test_a_correct_apache_vhost_has_no_warnings():
+    assert arules(APACHE) == {}
+    legacy = APACHE.replace(" upgrade=websocket", "").replace("http://127.0.0.1:3000/socket.io/", "ws://127.0.0.1:3000/socket.io/")
+    assert arules(legacy) == {}  # mod_proxy_wstunnel style
+
+
+def test_apache_rules():
+    assert arules(APACHE.replace(" upgrade=websocket", "")) == {"apache-no-upgrade": 6}
+    swapped = APACHE.replace("    ProxyPass /socket.io/ http://127.0.0.1:3000/socket.io/ upgrade=websocket\n", "") \
+        .replace("    ProxyPassReverse", "    ProxyPass /socket.io/ http://127.0.0.1:3000/socket.io/ upgrade=websocket\n    ProxyPassReverse")
+    assert arules(swapped) == {"apache-catch-all-first": 7}
+    assert arules(APACHE.replace("    ProxyPreserveHost On\n", "    ProxyTimeout 20\n")) == {"apache-short-timeout": 5}
+    assert arules(APACHE.replace('    RequestHeader set X-Forwarded-Proto "https"\n', "    Header set X-Frame-Options DENY\n")) \
+        == {"apache-no-forwarded-proto": 6}
+    rewrite = APACHE.replace(" upgrade=websocket", "").replace(
+        "    ProxyPreserveHost On\n", "    RewriteEngine on\n    RewriteCond %{HTTP:Upgrade} websocket [NC]\n"
+        '    RewriteRule ^/?(.*) "ws://127.0.0.1:3000/$1" [P,L]\n')
+    assert arules(rewrite) == {}
+
+
+def test_apache_found_in_a_paste_and_the_plan_speaks_apache():
+    paste = ("WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' failed: "
+             "Error during WebSocket handshake: Unexpected response code: 400\nmy vhost:\n"
+             + APACHE.replace(" upgrade=websocket", ""))
+    lib = load_library()
+    intake, _ = build_intake(lib, pasted=paste)
+    report = diagnose(lib, intake)
+    assert report.diagnoses[0].id == "proxy-missing-upgrade-headers"
+    assert any(e.kind == "config" and e.line == 8 for e in report.diagnoses[0].evidence)
+    assert report.plan.topology.get("proxy") == "apache"
+    assert "upgrade=websocket" in report.plan.steps[0].snippet.code

@@ -48,6 +48,7 @@ examples:
   wsdoctor check-config /etc/nginx/sites-enabled/chat.conf
   nginx -T 2>/dev/null | wsdoctor check-config -
   wsdoctor check-config /etc/haproxy/haproxy.cfg
+  wsdoctor check-config /etc/apache2/sites-enabled/chat.conf
   wsdoctor check-config app.conf --format json | jq '.findings[].rule'
 
 Each finding names the root cause it belongs to (wsdoctor playbooks show ID explains it).
@@ -88,7 +89,7 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
                    help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")
     p.add_argument("--config", "-c", action="append", default=[], metavar="FILE",
-                   help="your proxy config (nginx or HAProxy), checked for settings that break sockets (repeatable)")
+                   help="your proxy config (nginx, HAProxy or Apache), checked for settings that break sockets (repeatable)")
     p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")
     p.add_argument("--no-symptom", action="append", default=[], metavar="ID", help="a symptom you do NOT see")
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many causes to show (default 5)")
@@ -118,9 +119,9 @@ def build_parser() -> Parser:
     r.add_argument("-o", "--output", metavar="FILE.md", help="where to write (default: standard output)")
     r.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
 
-    cc = sub.add_parser("check-config", help="check an nginx or HAProxy config for settings that break WebSockets",
+    cc = sub.add_parser("check-config", help="check an nginx, HAProxy or Apache config for settings that break WebSockets",
                         epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx or HAProxy config file(s), or - for standard input")
+    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy or Apache config file(s), or - for standard input")
     cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
     cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
 
@@ -286,8 +287,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             check_text_file(Path(name))
             text = Path(name).read_text(encoding="utf-8", errors="replace")
         if not find_config_blocks(text):
-            raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, and no HAProxy "
-                                "frontend/backend/listen section found")
+            raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "
+                                "frontend/backend/listen section and no Apache ProxyPass found")
         findings.extend(analyze_text(text, name, strict=True))
     shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
     sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),

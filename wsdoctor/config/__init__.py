@@ -1,13 +1,14 @@
 """Proxy configuration analysis: read a config (or a config pasted among logs) and report the
 settings that break WebSockets, each tied to the playbook that explains it.
 
-nginx is parsed with crossplane (the parser NGINX maintains); HAProxy, which has no maintained
-Python parser, with a small line reader. A finding is evidence for diagnosis like a log line,
+nginx is parsed with crossplane (the parser NGINX maintains); HAProxy and Apache, which have no
+maintained Python parser, with small line readers. A finding is evidence for diagnosis like a log line,
 and `wsdoctor check-config` prints it lint-style.
 """
 
 from __future__ import annotations
 
+from wsdoctor.config.apache import analyze_apache, find_apache_blocks
 from wsdoctor.config.haproxy import analyze_haproxy, find_haproxy_blocks
 from wsdoctor.config.model import WARNING_WEIGHT, ConfigError, Finding
 from wsdoctor.config.nginx import analyze_nginx, find_nginx_blocks, looks_like_nginx
@@ -15,17 +16,18 @@ from wsdoctor.config.nginx import analyze_nginx, find_nginx_blocks, looks_like_n
 __all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "find_config_blocks", "analyze_nginx",
            "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx"]
 
-ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy}
+ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy, "apache": analyze_apache}
 
 
 def find_config_blocks(text: str) -> list[tuple[str, int, str]]:
     """(kind, first line, text) of every proxy config block in a file or a paste of logs."""
     return ([("nginx", start, block) for start, block in find_nginx_blocks(text)]
-            + [("haproxy", start, block) for start, block in find_haproxy_blocks(text)])
+            + [("haproxy", start, block) for start, block in find_haproxy_blocks(text)]
+            + [("apache", start, block) for start, block in find_apache_blocks(text)])
 
 
 def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> list[Finding]:
-    """Findings for every nginx or HAProxy config block found in `text` (a whole file or a paste with logs).
+    """Findings for every nginx, HAProxy or Apache config block found in `text` (a whole file or a paste with logs).
 
     strict: a block that does not parse raises ConfigError (check-config); otherwise it is skipped
     (diagnose: a half-pasted config must not stop the diagnosis).
