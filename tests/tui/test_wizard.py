@@ -235,3 +235,23 @@ def test_probe_a_live_endpoint_from_the_logs_step():
     finally:
         server.terminate()
         server.wait(5)
+
+
+def test_ctrl_n_and_ctrl_b_walk_the_steps_from_any_focus():
+    async def scenario():
+        app = WsdoctorApp(LIB)
+        async with app.run_test(size=(100, 32)) as pilot:
+            seen = [app.query_one("#steps").active]
+            for _ in range(6):
+                await pilot.press("ctrl+n")
+                await pilot.pause(0.15)
+                seen.append(app.query_one("#steps").active)
+            assert seen == ["pane-start", "pane-topology", "pane-symptoms", "pane-logs", "pane-diagnosis",
+                            "pane-plan", "pane-export"]
+            await pilot.press("ctrl+b")
+            await pilot.pause(0.15)
+            assert app.query_one("#steps").active == "pane-plan"
+            # the focus moved into the step shown, so typing goes there
+            assert app.focused is not None and app.focused in app.query_one("#pane-plan").query("*")
+
+    asyncio.run(scenario())

@@ -121,14 +121,25 @@ class WsdoctorApp(App[None]):
     def action_step(self, delta: int) -> None:
         tabs = self.query_one("#steps", TabbedContent)
         i = STEPS.index(tabs.active) if tabs.active in STEPS else 0
-        tabs.active = STEPS[max(0, min(len(STEPS) - 1, i + delta))]
+        self._switch(STEPS[max(0, min(len(STEPS) - 1, i + delta))])
+
+    def _switch(self, pane: str, focus: str | None = None) -> None:
+        """Show a step and move the focus into it: a focused widget left behind in the old step would
+        pull TabbedContent back to that step."""
+        self.screen.set_focus(None)
+        self.query_one("#steps", TabbedContent).active = pane
+
+        def settle() -> None:
+            target = self.query_one(focus) if focus else next(
+                (w for w in self.query_one(f"#{pane}").query("*") if w.focusable), None)
+            if target is not None:
+                target.focus()
+
+        self.set_timer(0.05, settle)  # after the switch has settled, or TabbedContent keeps the focus on its tabs
 
     @on(GoTo)
     def _go(self, msg: GoTo) -> None:
-        self.query_one("#steps", TabbedContent).active = msg.pane
-        if msg.focus:
-            # after the tab switch has settled, or TabbedContent keeps the focus on its tabs
-            self.set_timer(0.05, lambda: self.query_one(msg.focus).focus())
+        self._switch(msg.pane, msg.focus)
 
     # ---- inputs from the panes ----------------------------------------------------------
     @on(TopologyChanged)
