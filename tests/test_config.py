@@ -304,3 +304,56 @@ def test_apache_found_in_a_paste_and_the_plan_speaks_apache():
     assert any(e.kind == "config" and e.line == 8 for e in report.diagnoses[0].evidence)
     assert report.plan.topology.get("proxy") == "apache"
     assert "upgrade=websocket" in report.plan.steps[0].snippet.code
+
+
+INGRESS = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: chat
+spec:
+  replicas: 3
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: chat
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: "3600"
+    nginx.ingress.kubernetes.io/proxy-send-timeout: "3600"
+    nginx.ingress.kubernetes.io/affinity: "cookie"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: chat.example.com
+      http:
+        paths:
+          - path: /socket.io
+            pathType: Prefix
+            backend:
+              service: {name: chat, port: {number: 3000}}
+"""
+
+
+def irules(text: str) -> dict[str, int]:
+    return {f.rule: f.line for f in analyze_text(text, "ingress.yaml", strict=True) if f.weight >= 0.4}
+
+
+def test_ingress_nginx_rules():
+    assert irules(INGRESS) == {}
+    assert irules(INGRESS.replace('    nginx.ingress.kubernetes.io/affinity: "cookie"\n', "")) == {"ingress-no-affinity": 8}
+    assert irules(INGRESS.replace('proxy-read-timeout: "3600"', 'proxy-read-timeout: "20"')) == {"ingress-short-read-timeout": 13}
+    snippet = INGRESS.replace('    nginx.ingress.kubernetes.io/affinity: "cookie"\n',
+                              '    nginx.ingress.kubernetes.io/affinity: "cookie"\n'
+                              '    nginx.ingress.kubernetes.io/configuration-snippet: |\n'
+                              '      proxy_set_header Connection "upgrade";\n')
+    assert irules(snippet) == {"ingress-snippet-forces-upgrade": 16}
+    # one replica: no affinity is only a note; another controller's Ingress is not ours to judge
+    single = INGRESS.replace("replicas: 3", "replicas: 1").replace('    nginx.ingress.kubernetes.io/affinity: "cookie"\n', "")
+    assert irules(single) == {}
+    assert analyze_text(INGRESS.replace("ingressClassName: nginx", "ingressClassName: traefik")
+                        .replace("nginx.ingress.kubernetes.io/", "example.com/"), "i.yaml") == []
+
+
+def test_broken_manifest_is_a_config_error():
+    with pytest.raises(ConfigError, match=r"^bad\.yaml:\d+: Kubernetes manifest does not parse"):
+        analyze_text("kind: Ingress\nmetadata: {name: [x\n", "bad.yaml", strict=True)

@@ -49,6 +49,7 @@ examples:
   nginx -T 2>/dev/null | wsdoctor check-config -
   wsdoctor check-config /etc/haproxy/haproxy.cfg
   wsdoctor check-config /etc/apache2/sites-enabled/chat.conf
+  kubectl get ingress chat -o yaml | wsdoctor check-config -
   wsdoctor check-config app.conf --format json | jq '.findings[].rule'
 
 Each finding names the root cause it belongs to (wsdoctor playbooks show ID explains it).
@@ -119,9 +120,9 @@ def build_parser() -> Parser:
     r.add_argument("-o", "--output", metavar="FILE.md", help="where to write (default: standard output)")
     r.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
 
-    cc = sub.add_parser("check-config", help="check an nginx, HAProxy or Apache config for settings that break WebSockets",
+    cc = sub.add_parser("check-config", help="check an nginx, HAProxy, Apache or ingress-nginx config for settings that break WebSockets",
                         epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy or Apache config file(s), or - for standard input")
+    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy, Apache config or Kubernetes Ingress manifest(s), or - for standard input")
     cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
     cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
 
@@ -288,7 +289,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             text = Path(name).read_text(encoding="utf-8", errors="replace")
         if not find_config_blocks(text):
             raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "
-                                "frontend/backend/listen section and no Apache ProxyPass found")
+                                "frontend/backend/listen section, no Apache ProxyPass and no Kubernetes Ingress found")
         findings.extend(analyze_text(text, name, strict=True))
     shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
     sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),
