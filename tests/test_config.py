@@ -246,17 +246,6 @@ def test_conditional_connection_upgrade_is_the_fix_not_a_finding():
     assert hrules(text) == {}
 
 
-def test_haproxy_pasted_among_logs_and_the_plan_speaks_haproxy():
-    paste = "127.0.0.1:5000 [22/May/2026:10:00:00.000] fe app/a 0/0/1/2/60001 101 cD-- 1/1/0/0/0\n" + HAPROXY.replace(
-        "    timeout tunnel 1h\n", "")
-    lib = load_library()
-    intake, _ = build_intake(lib, pasted=paste)
-    report = diagnose(lib, intake)
-    assert report.diagnoses[0].id == "proxy-idle-timeout"
-    assert any(e.kind == "config" and e.line == 7 for e in report.diagnoses[0].evidence)
-    assert report.plan.topology.get("proxy") == "haproxy"
-
-
 APACHE = """<VirtualHost *:443>
     ServerName chat.example.com
     SSLEngine on
@@ -293,17 +282,21 @@ def test_apache_rules():
     assert arules(rewrite) == {}
 
 
-def test_apache_found_in_a_paste_and_the_plan_speaks_apache():
-    paste = ("WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' failed: "
-             "Error during WebSocket handshake: Unexpected response code: 400\nmy vhost:\n"
-             + APACHE.replace(" upgrade=websocket", ""))
+@pytest.mark.parametrize("paste, cause, line, proxy", [
+    ("127.0.0.1:5000 [22/May/2026:10:00:00.000] fe app/a 0/0/1/2/60001 101 cD-- 1/1/0/0/0\n"
+     + HAPROXY.replace("    timeout tunnel 1h\n", ""), "proxy-idle-timeout", 7, "haproxy"),
+    ("WebSocket connection to 'wss://chat.example.com/socket.io/?EIO=4&transport=websocket' failed: "
+     "Error during WebSocket handshake: Unexpected response code: 400\nmy vhost:\n" + APACHE.replace(" upgrade=websocket", ""),
+     "proxy-missing-upgrade-headers", 8, "apache"),
+])
+def test_a_config_pasted_among_logs_is_evidence_and_names_the_proxy_for_the_plan(paste, cause, line, proxy):
     lib = load_library()
     intake, _ = build_intake(lib, pasted=paste)
     report = diagnose(lib, intake)
-    assert report.diagnoses[0].id == "proxy-missing-upgrade-headers"
-    assert any(e.kind == "config" and e.line == 8 for e in report.diagnoses[0].evidence)
-    assert report.plan.topology.get("proxy") == "apache"
-    assert "upgrade=websocket" in report.plan.steps[0].snippet.code
+    assert report.diagnoses[0].id == cause
+    assert any(e.kind == "config" and e.line == line for e in report.diagnoses[0].evidence)
+    assert report.plan.topology.get("proxy") == proxy
+    assert report.plan.steps[0].component == proxy
 
 
 INGRESS = """apiVersion: apps/v1
