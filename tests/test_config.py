@@ -350,3 +350,31 @@ def test_ingress_nginx_rules():
 def test_broken_manifest_is_a_config_error():
     with pytest.raises(ConfigError, match=r"^bad\.yaml:\d+: Kubernetes manifest does not parse"):
         analyze_text("kind: Ingress\nmetadata: {name: [x\n", "bad.yaml", strict=True)
+
+
+CADDY = """chat.example.com {
+    handle /api/copilotkit* {
+        reverse_proxy app:4000 {
+            flush_interval -1
+            stream_close_delay 5m
+        }
+    }
+    reverse_proxy /socket.io/* app:3000 {
+        stream_close_delay 5m
+    }
+}
+"""
+
+
+def crules(text: str) -> dict[str, int]:
+    return {f.rule: f.line for f in analyze_text(text, "Caddyfile", strict=True)}
+
+
+def test_caddyfile_rules():
+    assert crules(CADDY) == {}
+    assert crules(CADDY.replace("            flush_interval -1\n", "")) == {"caddy-stream-buffered": 3}
+    assert crules(CADDY.replace("        stream_close_delay 5m\n    }\n}", "        stream_close_delay 5m\n        stream_timeout 45s\n    }\n}")) \
+        == {"caddy-stream-timeout": 10}
+    no_delay = analyze_text(CADDY.replace("            stream_close_delay 5m\n", "").replace("        stream_close_delay 5m\n", ""), "C")
+    assert [(f.rule, f.weight < 0.4) for f in no_delay] == [("caddy-no-stream-close-delay", True)]  # one note, not one per proxy
+    assert "(and 1 more reverse_proxy)" in no_delay[0].message

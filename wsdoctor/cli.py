@@ -90,7 +90,7 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
                    help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")
     p.add_argument("--config", "-c", action="append", default=[], metavar="FILE",
-                   help="your proxy config (nginx, HAProxy or Apache), checked for settings that break sockets (repeatable)")
+                   help="your proxy config (nginx, HAProxy, Apache, Caddyfile, Ingress), checked for settings that break sockets (repeatable)")
     p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")
     p.add_argument("--no-symptom", action="append", default=[], metavar="ID", help="a symptom you do NOT see")
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many causes to show (default 5)")
@@ -120,9 +120,9 @@ def build_parser() -> Parser:
     r.add_argument("-o", "--output", metavar="FILE.md", help="where to write (default: standard output)")
     r.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
 
-    cc = sub.add_parser("check-config", help="check an nginx, HAProxy, Apache or ingress-nginx config for settings that break WebSockets",
+    cc = sub.add_parser("check-config", help="check an nginx, HAProxy, Apache, Caddy or ingress-nginx config for settings that break WebSockets",
                         epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy, Apache config or Kubernetes Ingress manifest(s), or - for standard input")
+    cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy, Apache, Caddyfile or Kubernetes Ingress manifest(s), or - for standard input")
     cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
     cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
 
@@ -289,7 +289,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             text = Path(name).read_text(encoding="utf-8", errors="replace")
         if not find_config_blocks(text):
             raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "
-                                "frontend/backend/listen section, no Apache ProxyPass and no Kubernetes Ingress found")
+                                "frontend/backend/listen section, no Apache ProxyPass, no Caddyfile reverse_proxy and no Kubernetes Ingress found")
         findings.extend(analyze_text(text, name, strict=True))
     shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
     sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),

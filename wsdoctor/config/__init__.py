@@ -2,14 +2,15 @@
 settings that break WebSockets, each tied to the playbook that explains it.
 
 nginx is parsed with crossplane (the parser NGINX maintains); HAProxy and Apache, which have no
-maintained Python parser, with small line readers; Kubernetes ingress-nginx manifests with
-ruamel.yaml. A finding is evidence for diagnosis like a log line,
+maintained Python parser, with small line readers, as is a Caddyfile (reading it with `caddy
+adapt` would need the caddy binary); Kubernetes ingress-nginx manifests with ruamel.yaml. A finding is evidence for diagnosis like a log line,
 and `wsdoctor check-config` prints it lint-style.
 """
 
 from __future__ import annotations
 
 from wsdoctor.config.apache import analyze_apache, find_apache_blocks
+from wsdoctor.config.caddy import analyze_caddy, find_caddy_blocks
 from wsdoctor.config.haproxy import analyze_haproxy, find_haproxy_blocks
 from wsdoctor.config.ingress import analyze_ingress, find_ingress_blocks
 from wsdoctor.config.model import WARNING_WEIGHT, ConfigError, Finding
@@ -18,7 +19,8 @@ from wsdoctor.config.nginx import analyze_nginx, find_nginx_blocks, looks_like_n
 __all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "find_config_blocks", "analyze_nginx",
            "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx"]
 
-ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy, "apache": analyze_apache, "ingress": analyze_ingress}
+ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy, "apache": analyze_apache, "ingress": analyze_ingress,
+             "caddy": analyze_caddy}
 
 
 def find_config_blocks(text: str) -> list[tuple[str, int, str]]:
@@ -26,7 +28,8 @@ def find_config_blocks(text: str) -> list[tuple[str, int, str]]:
     return ([("nginx", start, block) for start, block in find_nginx_blocks(text)]
             + [("haproxy", start, block) for start, block in find_haproxy_blocks(text)]
             + [("apache", start, block) for start, block in find_apache_blocks(text)]
-            + [("ingress", start, block) for start, block in find_ingress_blocks(text)])
+            + [("ingress", start, block) for start, block in find_ingress_blocks(text)]
+            + [("caddy", start, block) for start, block in find_caddy_blocks(text)])
 
 
 def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> list[Finding]:
