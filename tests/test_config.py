@@ -378,3 +378,22 @@ def test_caddyfile_rules():
     no_delay = analyze_text(CADDY.replace("            stream_close_delay 5m\n", "").replace("        stream_close_delay 5m\n", ""), "C")
     assert [(f.rule, f.weight < 0.4) for f in no_delay] == [("caddy-no-stream-close-delay", True)]  # one note, not one per proxy
     assert "(and 1 more reverse_proxy)" in no_delay[0].message
+
+
+def test_diagnose_config_flag_through_the_cli(tmp_path):
+    good = tmp_path / "site.conf"
+    good.write_text(conf(GOOD_LOCATION.replace("3600s", "10s")))
+    proc = run_cli("diagnose", "--config", str(good), "--describe", "sockets drop", "--format", "json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    doc = json.loads(proc.stdout)
+    assert doc["input"]["configs"] == [str(good)]
+    top = doc["diagnoses"][0]
+    assert top["id"] == "proxy-idle-timeout"
+    assert any(e["kind"] == "config" and e["signature"] == "nginx-short-read-timeout" and e["source"] == str(good)
+               for e in top["evidence"])
+    assert doc["plan"]["topology"]["proxy"] == "nginx"
+    broken = tmp_path / "broken.conf"
+    broken.write_text("server {\n  location / {\n")
+    proc = run_cli("diagnose", "--config", str(broken))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and f"{broken}:" in err and "does not parse" in err

@@ -81,3 +81,48 @@ def test_varnish_cache_serves_one_sid_to_everyone(tmp_path, sio_server, run_prox
     report = probe(f"http://127.0.0.1:{port}")
     assert report["diagnoses"][0]["id"] == "cdn-caches-polling-handshake"
     assert "probe-same-sid-twice" in probe_evidence(report)["cdn-caches-polling-handshake"]
+
+
+@pytest.fixture
+def ws_echo(tmp_path):
+    import socket
+    import time
+    from pathlib import Path
+
+    port = free_port()
+    log = (tmp_path / "ws.log").open("w")
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "ws_echo.py"), str(port)], stdout=log, stderr=log)
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(5)
+        log.close()
+
+
+def test_plain_websocket_directly_and_through_nginx_with_a_short_read_timeout(tmp_path, ws_echo):
+    report = probe(f"ws://127.0.0.1:{ws_echo}/", "--plain", "--idle", "1")
+    assert [(s["step"], s["ok"]) for s in report["probe"]["steps"]] == [("websocket handshake", True), ("idle hold", True)]
+    binary = need("nginx")
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    from integration.test_proxies import NGINX_BASE
+
+    conf.write_text(NGINX_BASE.format(tmp=tmp_path, port=port, upstream=ws_echo,
+                                      extra=UPGRADE + "\n            proxy_read_timeout 2s;"))
+    proc = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+        time.sleep(0.5)
+        report = probe(f"ws://127.0.0.1:{port}/", "--plain", "--idle", "5")
+    finally:
+        proc.terminate()
+        proc.wait(5)
+    hold = report["probe"]["steps"][-1]
+    assert hold["step"] == "idle hold" and hold["ok"] is False, hold
+    assert report["diagnoses"][0]["id"] == "proxy-idle-timeout"
