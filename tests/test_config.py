@@ -397,3 +397,13 @@ def test_diagnose_config_flag_through_the_cli(tmp_path):
     proc = run_cli("diagnose", "--config", str(broken))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.count("\n") == 1 and f"{broken}:" in err and "does not parse" in err
+
+
+def test_check_config_redacts_credentials_unless_asked(tmp_path):
+    cfg = tmp_path / "sec.conf"
+    cfg.write_text("location /socket.io/ {\n    proxy_pass http://admin:hunter2secret@127.0.0.1:3000/;\n}\n")
+    for fmt in ("text", "json"):
+        out = run_cli("check-config", str(cfg), "--all", "--format", fmt).stdout.decode()
+        assert "nginx-socket-path-rewritten" in out and "hunter2secret" not in out and "[REDACTED]" in out
+    assert "hunter2secret" in run_cli("check-config", str(cfg), "--no-redact").stdout.decode()
+

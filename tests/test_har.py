@@ -108,3 +108,13 @@ def test_broken_har_is_one_line_exit_2(tmp_path, text, message):
 def test_read_har_raises_usage_errors_not_tracebacks():
     with pytest.raises(WsdoctorError):
         read_har("[1, 2]", "x.har")
+
+
+def test_an_oversized_har_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import wsdoctor.sources.intake as intake_mod
+
+    big = tmp_path / "big.har"
+    big.write_text('{"log": {"entries": []}}' + " " * 2000)
+    monkeypatch.setattr(intake_mod, "HAR_MAX_BYTES", 1000)
+    with pytest.raises(WsdoctorError, match=r"big\.har: HAR capture of 0 MB is more than"):
+        intake_mod.open_log_file(str(big))

@@ -125,6 +125,7 @@ def build_parser() -> Parser:
     cc.add_argument("files", nargs="+", metavar="FILE", help="nginx, HAProxy, Apache, Caddyfile or Kubernetes Ingress manifest(s), or - for standard input")
     cc.add_argument("--format", "-f", choices=["text", "json"], default="text", help="output format (default text)")
     cc.add_argument("--all", action="store_true", help="also show notes (defaults worth knowing, such as the 60 s read timeout)")
+    cc.add_argument("--no-redact", action="store_true", help="keep tokens and passwords in quoted config lines")
 
     pr = sub.add_parser("probe", help="connect to a live endpoint like a browser would and diagnose what happens",
                         epilog=EPILOG_PROBE, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -293,7 +294,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         findings.extend(analyze_text(text, name, strict=True))
     shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
     sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),
-                                     color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+                                     color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                                     redact_secrets=not args.no_redact))
     return ExitCode.FINDINGS if any(f.weight >= WARNING_WEIGHT for f in findings) else ExitCode.OK
 
 

@@ -6,10 +6,15 @@ import json
 
 from wsdoctor import __version__
 from wsdoctor.config import WARNING_WEIGHT, Finding
+from wsdoctor.export.redact import redact
 from wsdoctor.export.text import BOLD, CYAN, DIM, YELLOW, Style
 
 
-def render_findings(findings: list[Finding], fmt: str = "text", *, hidden: int = 0, color: bool = False) -> str:
+def render_findings(findings: list[Finding], fmt: str = "text", *, hidden: int = 0, color: bool = False,
+                    redact_secrets: bool = True) -> str:
+    if redact_secrets:  # a config line can carry a token (proxy_set_header Authorization ...)
+        findings = [f.model_copy(update={"text": redact(f.text), "message": redact(f.message), "fix": redact(f.fix)})
+                    for f in findings]
     if fmt == "json":
         doc = {"wsdoctor": __version__, "findings": [
             {**f.model_dump(), "level": "warning" if f.weight >= WARNING_WEIGHT else "note"} for f in findings]}

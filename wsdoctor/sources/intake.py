@@ -14,6 +14,7 @@ from wsdoctor.model.intake import Intake, LogSource
 from wsdoctor.sources.har import looks_like_har, read_har
 
 SNIFF = 8192
+HAR_MAX_BYTES = 300_000_000  # a HAR is one JSON document: it is read whole, unlike logs
 
 
 def check_text_file(path: Path) -> None:
@@ -55,6 +56,10 @@ def open_log_file(name: str) -> FileInput:
     with path.open(encoding="utf-8", errors="replace") as fh:
         head = fh.read(SNIFF)
     if looks_like_har(name, head):
+        size = path.stat().st_size
+        if size > HAR_MAX_BYTES:
+            raise WsdoctorError(f"{name}: HAR capture of {size / 1e6:.0f} MB is more than the {HAR_MAX_BYTES / 1e6:.0f} MB "
+                                "wsdoctor reads into memory; export only the failing page's requests (filter: socket.io)")
         text, found, hints = read_har(path.read_text(encoding="utf-8", errors="replace"), name)
         return FileInput(LogSource(name=name, text=text), found, hints)
     return FileInput(LogSource(name=name, path=str(path)))
