@@ -81,7 +81,18 @@ def _han_tokens(run: str, mode: str) -> list[str]:
 
 def tokenize(text: str, *, expand: bool = True, mode: str | None = None) -> list[str]:
     """Terms of a text: stemmed English words, Chinese bigrams (or words), glossary expansions."""
-    mode = mode or zh_mode()
+    if len(text) > 2000:  # log text: seen once, not worth keeping
+        return _tokenize(text, expand, mode or zh_mode())
+    return list(_tokenize_short(text, expand, mode or zh_mode()))
+
+
+@lru_cache(maxsize=50_000)
+def _tokenize_short(text: str, expand: bool, mode: str) -> tuple[str, ...]:
+    # the library's phrasings are tokenized for BM25, symptom phrases and naive Bayes alike
+    return tuple(_tokenize(text, expand, mode))
+
+
+def _tokenize(text: str, expand: bool, mode: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     out: list[str] = []
     zh_gloss, en_gloss = glossary()
