@@ -48,7 +48,7 @@ def test_binary_log_is_refused(tmp_path):
     f.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))
     proc = run_cli("diagnose", str(f))
     assert proc.returncode == 2
-    assert proc.stderr.decode().strip() == f"wsdoctor: error: {f}: looks binary (NUL byte at offset 7); pass a text log"
+    assert proc.stderr.decode().strip() == f"wsdoctor: error: {f}: looks binary (NUL byte at offset 7); pass a text log file"
 
 
 def test_binary_stdin_is_refused():

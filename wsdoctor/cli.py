@@ -286,7 +286,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         if name == "-":
             text = read_stdin()
         else:
-            check_text_file(Path(name))
+            check_text_file(Path(name), "config")
             text = Path(name).read_text(encoding="utf-8", errors="replace")
         if not find_config_blocks(text):
             raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "

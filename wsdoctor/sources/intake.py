@@ -17,11 +17,11 @@ SNIFF = 8192
 HAR_MAX_BYTES = 300_000_000  # a HAR is one JSON document: it is read whole, unlike logs
 
 
-def check_text_file(path: Path) -> None:
+def check_text_file(path: Path, what: str = "log") -> None:
     if not path.exists():
         raise WsdoctorError(f"{path}: no such file")
     if path.is_dir():
-        raise WsdoctorError(f"{path}: is a directory, expected a log file")
+        raise WsdoctorError(f"{path}: is a directory, expected a {what} file")
     try:
         with path.open("rb") as fh:
             head = fh.read(SNIFF)
@@ -29,7 +29,7 @@ def check_text_file(path: Path) -> None:
         raise WsdoctorError(f"{path}: cannot read ({exc.strerror})") from None
     nul = head.find(b"\x00")
     if nul >= 0:
-        raise WsdoctorError(f"{path}: looks binary (NUL byte at offset {nul}); pass a text log")
+        raise WsdoctorError(f"{path}: looks binary (NUL byte at offset {nul}); pass a text {what} file")
 
 
 def read_stdin() -> str:
@@ -128,7 +128,7 @@ def build_intake(lib, *, files: list[str] | None = None, describe: str = "", top
     cfgs: list[LogSource] = []
     for name in configs or []:
         path = Path(name)
-        check_text_file(path)
+        check_text_file(path, "config")
         cfgs.append(LogSource(name=name, path=str(path)))
     intake = Intake(topology=topo, topology_raw=raw, symptoms=answers, description=describe.strip(), logs=logs,
                     configs=cfgs, findings=findings)
