@@ -64,8 +64,11 @@ def _bar(conf: float, width: int = 12) -> str:
 
 
 NOTHING_HELPS = """No cause stands out yet. What would help:
-  - paste the browser console error (DevTools > Console) and the failing request from Network > WS
+  - paste the browser console error (DevTools > Console), or save the page's requests as a HAR file
+    (DevTools > Network > Save all as HAR) and pass it like a log
   - add the proxy's error log (nginx error.log, HAProxy log, Caddy JSON log) and the app server log
+  - add your proxy config: --config nginx.conf (nginx, HAProxy, Apache, Caddyfile, Ingress YAML)
+  - probe the live site: wsdoctor probe https://your.site (add --idle 120 for drops after a while)
   - describe what you see: when it breaks, how often, for whom (--describe "...")
   - name your stack: --topology proxy=nginx --topology cdn=cloudflare --topology nodes=3"""
 
