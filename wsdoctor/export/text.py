@@ -73,6 +73,16 @@ NOTHING_HELPS = """No cause stands out yet. What would help:
   - name your stack: --topology proxy=nginx --topology cdn=cloudflare --topology nodes=3"""
 
 
+NOTHING_HELPS_ZH = """还看不出明显的原因。这些信息会有帮助：
+  - 粘贴浏览器控制台的报错（开发者工具 > Console），或把页面请求另存为 HAR（开发者工具 > Network >
+    Save all as HAR），像日志一样传进来
+  - 加上代理的错误日志（nginx error.log、HAProxy 日志、Caddy JSON 日志）和应用服务器日志
+  - 加上代理配置：--config nginx.conf（支持 nginx、HAProxy、Apache、Caddyfile、Ingress YAML）
+  - 直接探测线上地址：wsdoctor probe https://your.site（连上一段时间后才断的话加 --idle 120）
+  - 用自己的话描述现象：什么时候断、多久断一次、哪些人受影响（--describe "..."）
+  - 说明你的部署：--topology proxy=nginx --topology cdn=cloudflare --topology nodes=3"""
+
+
 def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True, color: bool = False,
                   plan_steps: int = 4) -> str:
     from wsdoctor.export.redact import redact as scrub
@@ -86,7 +96,7 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
     if not n:
         out.append(st(BOLD, "wsdoctor: no diagnosis") + f" ({scanned})")
         out.append("")
-        out.append(NOTHING_HELPS)
+        out.append(NOTHING_HELPS_ZH if zh else NOTHING_HELPS)
         return "\n".join(out) + "\n"
     detailed = [d for i, d in enumerate(report.diagnoses) if i == 0 or d.confidence >= 0.01]
     k = len(detailed)
