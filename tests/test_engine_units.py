@@ -170,3 +170,32 @@ def test_naive_bayes_reads_a_whole_description(lib):
     assert max(zh, key=zh.get) == "proxy-missing-upgrade-headers"
     # a longer description is tempered: the posterior does not collapse to certainty on every word
     assert max(post.values()) < 0.999
+
+
+@pytest.mark.parametrize("text, seconds, named", [
+    ("drops every 100 seconds", [100.0], ["cloudflare"]),
+    ("每隔100秒断开一次", [100.0], ["cloudflare"]),
+    ("the router closes it after 55s", [55.0], ["heroku"]),
+    ("read timeout 30000ms", [30.0], ["gcp-lb"]),
+    ("disconnects after one minute", [60.0], []),  # nginx, ALB and ELB alike: names nothing
+    ("after 2 minutes", [120.0], []),
+])
+def test_durations_and_the_product_defaults_they_name(text, seconds, named):
+    from wsdoctor.engine.timing import durations, named_by_interval
+
+    assert durations(text) == seconds
+    assert [d.value for d in named_by_interval(text)] == named
+
+
+def test_a_drop_at_a_product_default_picks_that_products_fix(lib):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    report = diagnose(lib, Intake(description="the chat drops every 100 seconds and reconnects"))
+    assert report.diagnoses[0].id == "proxy-idle-timeout"
+    assert report.plan.topology == {"cdn": "cloudflare"} and report.plan.steps[0].component == "cloudflare"
+    # what the user said wins, and a number that is not a drop names nothing
+    mine = diagnose(lib, Intake(description="the chat drops every 100 seconds", topology={"cdn": "cloudfront"}))
+    assert mine.plan.topology == {"cdn": "cloudfront"}
+    slow = diagnose(lib, Intake(description="the first page takes 100 seconds to load"))
+    assert "cdn" not in slow.plan.topology

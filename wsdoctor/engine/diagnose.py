@@ -14,6 +14,7 @@ from wsdoctor.engine import scoring as W
 from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
+from wsdoctor.engine.timing import named_by_interval
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook
@@ -257,6 +258,24 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
             acc[pid].score += W.W_BM25_LOGS * s
             acc[pid].strength += W.W_BM25_LOGS * s
 
+    # 2b. a drop after a product's default idle timeout names that product (Cloudflare ~100 s, Heroku 55 s)
+    named: dict[str, str] = {}
+    if intake.description or hits:
+        # the drop itself must be plain: the symptom recognised in full (a pattern), or a log line of the cause
+        plain = {e.signature for a in acc.values() for e in a.evidence
+                 if e.kind == "description" and e.similarity is not None and e.similarity >= 0.999}
+        for d in named_by_interval(f"{intake.description}\n{scan.text}"):
+            if d.playbook not in acc or d.key in intake.topology:
+                continue
+            if d.symptom not in plain and not any(h.playbook == d.playbook for h in hits):
+                continue
+            named.setdefault(d.key, d.value)
+            acc[d.playbook].score += W.W_TIMING
+            acc[d.playbook].strength += W.W_TIMING
+            acc[d.playbook].evidence.append(Evidence(kind="description", text=d.why, signature="timing",
+                                                     detail=f"the interval matches this default, so {d.key}={d.value} "
+                                                            "is assumed for the plan", points=W.W_TIMING))
+
     # 3. explicit symptom answers
     for sid, yes in intake.symptoms.items():
         sym = lib.symptoms.get(sid)
@@ -315,9 +334,12 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     shown = diagnoses[:top]
     plan_intake = intake
-    named = next((f.component for f in scan.findings if f.kind == "config" and f.component), None)
-    if named and "proxy" not in intake.topology:  # a pasted config says which proxy the steps are for
-        plan_intake = intake.model_copy(update={"topology": {**intake.topology, "proxy": named}})
+    inferred = {k: v for k, v in named.items() if k not in intake.topology}  # from the intervals above
+    proxy = next((f.component for f in scan.findings if f.kind == "config" and f.component), None)
+    if proxy and "proxy" not in intake.topology:  # a pasted config says which proxy the steps are for
+        inferred["proxy"] = proxy
+    if inferred:
+        plan_intake = intake.model_copy(update={"topology": {**intake.topology, **inferred}})
     plan = build_plan(lib, plan_intake, shown)
     plan.topology = dict(plan_intake.topology)
     return Report(diagnoses=shown, next_question=question, plan=plan,

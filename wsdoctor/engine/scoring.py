@@ -7,6 +7,7 @@ import math
 # How much each kind of evidence can move a cause (scores are additive).
 W_LOG = 3.0            # noisy-or of matched signatures, in [0, 1]
 W_CONFIG = 2.0         # noisy-or of proxy config findings (a setting that breaks sockets, not an observed failure)
+W_TIMING = 0.4        # a drop after a product's default idle timeout (engine/timing.py)
 W_BAYES = 1.5         # naive Bayes posterior of the whole description (engine/bayes.py)
 W_BM25_DESC = 1.6      # relative BM25 of the description against each playbook
 W_BM25_LOGS = 0.25     # relative BM25 of the log text (catches words no signature names)

@@ -124,6 +124,8 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, 'shares the terms')} {e.text}")
             elif e.kind == "description" and e.signature == "naive-bayes":
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, e.detail)}")
+            elif e.kind == "description" and e.signature == "timing":
+                out.append(f"   {st(CYAN, 'interval')}: {e.text}  {st(DIM, '(' + e.detail + ')')}")
             elif e.kind == "description":
                 what = f"matches '{e.signature}'" if e.signature else e.detail
                 out.append(f"   {st(CYAN, 'described')}: {clean(e.text)[:100]}  {st(DIM, '(' + what + ')')}")
