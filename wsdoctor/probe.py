@@ -24,8 +24,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from wsdoctor.config.model import Finding
 from wsdoctor.errors import WsdoctorError
+from wsdoctor.sources.http import cache_hit
 
-CACHE_HEADERS = ("age", "x-cache", "cf-cache-status", "x-varnish", "x-cache-status", "x-proxy-cache")
 
 
 @dataclass
@@ -91,18 +91,6 @@ def _ssl_problem(exc: BaseException) -> str | None:
         if isinstance(e, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(e):
             return str(e)
         e = e.__cause__ or e.__context__
-    return None
-
-
-def _cached(headers) -> str | None:
-    for h in CACHE_HEADERS:
-        v = headers.get(h)
-        if v is None:
-            continue
-        if h == "age" and v.strip() not in ("", "0"):
-            return f"Age: {v}"
-        if h != "age" and "hit" in v.lower():
-            return f"{h}: {v}"
     return None
 
 
@@ -182,7 +170,7 @@ def probe(url: str, *, path: str | None = None, socketio: bool | None = None, ei
                 client.close()
                 return res
             body = r.text[:2000]
-            cached = _cached(r.headers)
+            cached = cache_hit(r.headers.get)
             res.transcript.append(f"GET {target.path}?EIO={eio}&transport=polling {r.status_code} {' '.join(body.split())[:200]}")
             if r.status_code != 200 or not body.startswith("0{"):
                 res.add(f"polling handshake {n}", False, f"HTTP {r.status_code}: {' '.join(body.split())[:120]}")

@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from wsdoctor.config.model import Finding
 from wsdoctor.errors import WsdoctorError
+from wsdoctor.sources.http import cache_hit
 
 BODY_CHARS = 200
 _SID = re.compile(r'^\d?0\{"sid":"([^"]+)"')
-CACHE_HIT = re.compile(r"\bhit\b", re.I)
 CONCURRENT_WINDOW = 1.5  # seconds: sockets to one endpoint opened this close together are duplicates, not reconnects
 
 
@@ -117,13 +117,11 @@ def read_har(text: str, name: str) -> tuple[str, list[Finding], dict[str, tuple[
             m = _SID.match(body)
             if m:
                 handshake_sids[m.group(1)].append(n)
-                hit = next((f"{h}: {v}" for h in ("x-cache", "cf-cache-status", "x-cache-status")
-                            if (v := _header(resp.get("headers"), h)) and CACHE_HIT.search(v)), None)
-                age = _header(resp.get("headers"), "age")
-                if hit or (age and age.strip() not in ("", "0")):
+                hit = cache_hit(lambda h: _header(resp.get("headers"), h))
+                if hit:
                     findings.append(Finding(kind="har", rule="har-handshake-from-cache", playbook="cdn-caches-polling-handshake",
                                             source=name, line=n, text=lines[-1][:300], weight=0.9,
-                                            message=f"the Engine.IO handshake response came from a cache ({hit or 'Age: ' + age})"))
+                                            message=f"the Engine.IO handshake response came from a cache ({hit})"))
         if is_socket:
             try:
                 started = datetime.fromisoformat(str(e.get("startedDateTime"))).timestamp()
