@@ -65,6 +65,18 @@ def open_log_file(name: str) -> FileInput:
     return FileInput(LogSource(name=name, path=str(path)))
 
 
+def fill_topology(topo: dict[str, str], inputs: list[FileInput]) -> list[tuple[str, str, str, str]]:
+    """Add the components an input's headers name (a HAR's CloudFront, nginx ...) where the user named
+    none; what the user said wins. Returns (source, key, value, why) for each value added."""
+    added = []
+    for i in inputs:
+        for key, (value, why) in i.hints.items():
+            if key not in topo:
+                topo[key] = value
+                added.append((i.source.name, key, value, why))
+    return added
+
+
 def text_input(name: str, text: str) -> FileInput:
     """Text from standard input or a paste; a HAR capture is recognised by its content."""
     if looks_like_har(name, text[:SNIFF]):
@@ -118,13 +130,9 @@ def build_intake(lib, *, files: list[str] | None = None, describe: str = "", top
         inputs.append(text_input("pasted", pasted))
     logs = [i.source for i in inputs]
     findings = [f for i in inputs for f in i.findings]
-    har_hints = [(i.source.name, i.hints) for i in inputs if i.hints]
-    for source, hints in har_hints:  # what the user said wins over what the headers suggest
-        for key, (value, why) in hints.items():
-            if key not in topo:
-                topo[key] = value
-                raw[key] = value
-                warnings.append(f"topology {key}={value} taken from {source} ({why}); pass --topology {key}=... to override")
+    for source, key, value, why in fill_topology(topo, inputs):
+        raw[key] = value
+        warnings.append(f"topology {key}={value} taken from {source} ({why}); pass --topology {key}=... to override")
     cfgs: list[LogSource] = []
     for name in configs or []:
         path = Path(name)

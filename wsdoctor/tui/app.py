@@ -17,7 +17,7 @@ from wsdoctor.engine.diagnose import Scan, diagnose, scan_logs
 from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.intake import Intake, LogSource
-from wsdoctor.sources.intake import FileInput, open_log_file, text_input
+from wsdoctor.sources.intake import FileInput, fill_topology, open_log_file, text_input
 from wsdoctor.tui.i18n import LABELS, t
 from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, ProbeDone, ProbeRequested, RankingUpdated,
                                    ScanDone, ScanProgress,
@@ -49,9 +49,7 @@ class WizardState:
             n = normalize(key, raw)
             if n.value is not None:
                 topo[key] = n.value
-        for i in self.inputs:  # components a HAR's response headers name, unless the user chose one
-            for key, (value, _why) in i.hints.items():
-                topo.setdefault(key, value)
+        fill_topology(topo, self.inputs)
         inputs = self.inputs + ([self.probe] if self.probe else [])
         return Intake(topology=topo, topology_raw=dict(self.topology_raw), symptoms=dict(self.answers),
                       description=self.description, logs=[i.source for i in inputs],
