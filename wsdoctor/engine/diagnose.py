@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -106,52 +105,45 @@ class Scan:
 
 
 def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int = 20000) -> Scan:
-    """Match every log line against every signature (streaming; progress(lines) is called now and then)."""
+    """Match every log line against every signature (streaming; progress(lines) is called now and then).
+
+    Each input is read once: while it streams past the matcher, a small one (a paste, a config
+    among logs) is also kept whole for the config checks."""
     idx = build_index(lib)
     hits: list[Hit] = []
     log_text: list[str] = []
+    findings: list[Finding] = list(intake.findings)
+    for src in intake.configs:  # given as configs: they must parse
+        with open(src.path, encoding="utf-8", errors="replace") as fh:
+            findings.extend(analyze_text(fh.read(), src.name, strict=True))
     n = 0
     for src in intake.logs:
+        kept: list[str] | None = []
+        size = 0
+
         def counted(lines):
-            nonlocal n
+            nonlocal n, kept, size
             for line in lines:
                 n += 1
+                bare = line.rstrip("\n")
                 if len(log_text) < BM25_LOG_LINES:
-                    log_text.append(line.rstrip("\n"))
+                    log_text.append(bare)
+                if kept is not None:
+                    kept.append(bare)
+                    size += len(bare) + 1
+                    if size > CONFIG_SNIFF_BYTES:  # a log this large is not a pasted config
+                        kept = None
                 if progress is not None and n % every == 0:
                     progress(n)
                 if cancelled is not None and n % 1000 == 0 and cancelled():
                     return
                 yield line
         hits.extend(idx.matcher.scan_lines(counted(src.lines()), source=src.name))
+        if kept:  # config blocks pasted among logs: best effort, a half-pasted block is skipped
+            findings.extend(analyze_text("\n".join(kept), src.name))
     if progress is not None:
         progress(n)
-    return Scan(hits, "\n".join(log_text), n, config_findings(intake))
-
-
-def config_findings(intake: Intake) -> list[Finding]:
-    """Config checks: files given as configs must parse; config blocks pasted among logs are best effort."""
-    out: list[Finding] = list(intake.findings)
-    for src in intake.configs:
-        out.extend(analyze_text(_text_of(src), src.name, strict=True))
-    for src in intake.logs:
-        if src.path is not None:
-            try:
-                if os.path.getsize(src.path) > CONFIG_SNIFF_BYTES:
-                    continue
-            except OSError:
-                continue
-        elif len(src.text) > CONFIG_SNIFF_BYTES:
-            continue
-        out.extend(analyze_text(_text_of(src), src.name))
-    return out
-
-
-def _text_of(src) -> str:
-    if src.path is None:
-        return src.text
-    with open(src.path, encoding="utf-8", errors="replace") as fh:
-        return fh.read()
+    return Scan(hits, "\n".join(log_text), n, findings)
 
 
 def _description_hits(idx: Index, intake: Intake) -> list[Hit]:
