@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 
-from wsdoctor.config.model import Finding
+from wsdoctor.config.model import SOCKET_PATH, Finding
 
 _PROXY_PASS = re.compile(r"^\s*ProxyPass(?:Match)?\s+(\S+)\s+(\S+)(.*)$", re.I)
 _NAMES = re.compile(r"^\s*(ProxyPass|ProxyPassMatch|ProxyPassReverse|RewriteRule|RewriteCond|ProxyTimeout|"
                     r"<VirtualHost|ProxyPreserveHost|RequestHeader|LoadModule|ServerName|SSLEngine)\b", re.I | re.M)
-WS_PATH = re.compile(r"socket\.io|sockjs|websocket|cable|signalr|/hubs?\b|/wss?\b|realtime", re.I)
 
 
 def looks_like_apache(text: str) -> bool:
@@ -81,11 +80,11 @@ def analyze_apache(text: str, name: str = "apache.conf", *, line_offset: int = 0
         return p[2].lower().startswith(("ws://", "wss://")) or "upgrade=websocket" in p[3].lower() \
             or "upgrade=" in p[3].lower()
 
-    sockets = [p for p in proxied if WS_PATH.search(p[1]) or carries_upgrade(p)]
+    sockets = [p for p in proxied if SOCKET_PATH.search(p[1]) or carries_upgrade(p)]
     # 1. a catch-all listed first hides the socket rule (Apache takes the first ProxyPass that matches)
     for i, (n, path, target, opts) in enumerate(proxied):
         if path == "/":
-            later = [p for p in proxied[i + 1:] if p[1] != "/" and (WS_PATH.search(p[1]) or carries_upgrade(p))]
+            later = [p for p in proxied[i + 1:] if p[1] != "/" and (SOCKET_PATH.search(p[1]) or carries_upgrade(p))]
             if later and not carries_upgrade((n, path, target, opts)):
                 add("apache-catch-all-first", "proxy-missing-upgrade-headers", later[0][0],
                     f"ProxyPass {later[0][1]} comes after ProxyPass / (line {n + line_offset}); Apache uses the first "

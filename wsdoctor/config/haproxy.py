@@ -115,8 +115,10 @@ def analyze_haproxy(text: str, name: str = "haproxy.cfg", *, line_offset: int = 
 
     def mode(sec: Section) -> str:
         for s in (sec, sec.defaults):
-            if s and s.find("mode"):
-                return s.find("mode")[-1][1][1] if len(s.find("mode")[-1][1]) > 1 else "tcp"
+            found = s.find("mode") if s else []
+            if found:
+                words = found[-1][1]
+                return words[1] if len(words) > 1 else "tcp"
         return "tcp"
 
     # which frontends feed which backend (for the client-side timeout)
@@ -130,7 +132,8 @@ def analyze_haproxy(text: str, name: str = "haproxy.cfg", *, line_offset: int = 
         header = f"{be.kind} {be.name}".strip()
         # 1. no tunnel timeout: client/server timeouts keep applying to upgraded sockets
         if be.timeout("tunnel") is None:
-            sides = [t for t in [be.timeout("server"), be.timeout("client")] + [fe.timeout("client") for fe in fed_by.get(be.name.split()[0] if be.name else "", [])] if t]
+            feeders = fed_by.get(be.name.split()[0], []) if be.name else []
+            sides = [t for t in [be.timeout("server"), be.timeout("client"), *(fe.timeout("client") for fe in feeders)] if t]
             if sides:
                 secs, line = min(sides)
                 if secs < TUNNEL_OK:

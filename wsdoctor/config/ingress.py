@@ -14,10 +14,9 @@ import re
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from wsdoctor.config.model import ConfigError, Finding
+from wsdoctor.config.model import SOCKET_PATH, ConfigError, Finding
 
 PREFIX = "nginx.ingress.kubernetes.io/"
-WS_PATH = re.compile(r"socket\.io|sockjs|websocket|cable|signalr|/hubs?\b|/wss?\b|realtime", re.I)
 
 
 def looks_like_ingress(text: str) -> bool:
@@ -73,7 +72,7 @@ def analyze_ingress(text: str, name: str = "ingress.yaml", *, line_offset: int =
         ing = f"Ingress {meta.get('name', '?')}"
         doc_line = doc.lc.line + 1
         paths = [str(p.get("path", "/")) for r in spec.get("rules") or [] for p in ((r.get("http") or {}).get("paths") or [])]
-        socket_paths = [p for p in paths if WS_PATH.search(p)]
+        socket_paths = [p for p in paths if SOCKET_PATH.search(p)]
         where = f"{ing} ({', '.join(socket_paths or paths[:1] or ['/'])})"
         read = ann.get(PREFIX + "proxy-read-timeout")
         secs = _seconds(read) if read is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from wsdoctor.errors import WsdoctorError
 
 
+# a location / route that carries sockets, by its path (Apache ProxyPass, Ingress paths)
+SOCKET_PATH = re.compile(r"socket\.io|sockjs|websocket|cable|signalr|/hubs?\b|/wss?\b|realtime", re.I)
 WARNING_WEIGHT = 0.4  # findings below this weight are notes: defaults worth knowing, not likely faults
 
 

@@ -140,13 +140,13 @@ def _parse(text: str, name: str) -> list[dict]:
     return payload["config"][0]["parsed"] if payload.get("config") else []
 
 
-def _build(parsed: list[dict], parent: Block, offset: int, raw: list[str]) -> None:
+def _build(parsed: list[dict], parent: Block, offset: int) -> None:
     for d in parsed:
         line = d["line"] + offset
         if "block" in d:
             child = Block(d["directive"], d.get("args", []), line, parent)
             parent.children.append(child)
-            _build(d["block"], child, offset, raw)
+            _build(d["block"], child, offset)
         else:
             parent.directives.setdefault(d["directive"], []).append((d.get("args", []), line))
 
@@ -173,7 +173,7 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
     """Findings for one nginx config text; raises ConfigError when it does not parse."""
     raw = text.splitlines()
     root = Block("main", [], 0, None)
-    _build(_parse(text, name), root, line_offset, raw)
+    _build(_parse(text, name), root, line_offset)
     lines = [""] * line_offset + raw
 
     def src(line: int) -> str:

@@ -326,7 +326,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     shown = diagnoses[:top]
     plan_intake = intake
-    inferred = {k: v for k, v in named.items() if k not in intake.topology}  # from the intervals above
+    inferred = dict(named)  # components the intervals above named (never one the user gave)
     proxy = next((f.component for f in scan.findings if f.kind == "config" and f.component), None)
     if proxy and "proxy" not in intake.topology:  # a pasted config says which proxy the steps are for
         inferred["proxy"] = proxy
