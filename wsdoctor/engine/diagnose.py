@@ -11,6 +11,8 @@ from functools import cached_property
 from wsdoctor.config import Finding, analyze_text
 from wsdoctor.engine import scoring as W
 from wsdoctor.engine.bayes import NaiveBayes
+from wsdoctor.engine.semantic import Semantic
+from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
 from wsdoctor.engine.timing import named_by_interval
@@ -35,6 +37,13 @@ class Index:
     members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
     symptom_patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     bayes: NaiveBayes | None = None
+    _semantic: object = None  # engine/semantic.Semantic, built on the first description
+
+    @property
+    def semantic(self):
+        if self._semantic is None:
+            self._semantic = Semantic(self.playbooks.values()) if semantic_enabled() else False
+        return self._semantic or None
 
 
 _CACHE: dict[int, Index] = {}
@@ -80,6 +89,10 @@ def build_index(lib) -> Index:
                 NaiveBayes(pbs.values()))
     _CACHE[key] = idx
     return idx
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1].rstrip() + "\u2026"
 
 
 @dataclass
@@ -227,6 +240,17 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 acc[pid].evidence.append(Evidence(kind="description", text="the whole description", signature="naive-bayes",
                                                   detail=f"closest to this cause's own words as a whole: naive Bayes "
                                                          f"p={p:.2f}", points=round(pts, 3)))
+        if idx.semantic is not None:
+            for pid, c in idx.semantic.closest(intake.description).items():
+                pts = W.W_SEMANTIC * c.share
+                if pid not in acc or pts <= 0:
+                    continue
+                acc[pid].score += pts
+                acc[pid].strength += pts
+                if c.share >= 0.15:
+                    acc[pid].evidence.append(Evidence(
+                        kind="description", text=c.sentence, signature="semantic",
+                        detail=f"closest in meaning: '{_clip(c.sentence, 100)}' (similarity {c.cosine:.2f})", points=round(pts, 3)))
         qset = set(q)
         for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:

@@ -9,6 +9,7 @@ W_LOG = 3.0            # noisy-or of matched signatures, in [0, 1]
 W_CONFIG = 2.0         # noisy-or of proxy config findings (a setting that breaks sockets, not an observed failure)
 W_TIMING = 0.4        # a drop after a product's default idle timeout (engine/timing.py)
 W_BAYES = 1.5         # naive Bayes posterior of the whole description (engine/bayes.py)
+W_SEMANTIC = 1.0      # share of the description's meaning closest to this cause (engine/semantic.py)
 W_BM25_DESC = 1.6      # relative BM25 of the description against each playbook
 W_BM25_LOGS = 0.25     # relative BM25 of the log text (catches words no signature names)
 W_DESC_SYMPTOM = 0.8   # symptoms recognised in the description

@@ -109,7 +109,7 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
         out.append(f"{i}. {st(BOLD, d.id)}  {st(colour, _bar(d.confidence))} {round(d.confidence * 100):>3d}%")
         out.append(f"   {title}")
         shown = 0
-        for e in d.evidence:
+        for e in sorted(d.evidence, key=lambda e: e.signature == "semantic"):  # seen or said before resembles
             if shown >= 5:
                 break
             if e.points < 0 and e.kind != "topology":
@@ -122,7 +122,7 @@ def render_report(lib, intake, report, *, lang: str = "en", redact: bool = True,
                 out.append(f"   {st(CYAN, 'config')} {e.where}: {clean(e.detail)[:150]}  {st(DIM, '[' + (e.signature or '') + ']')}")
             elif e.kind == "description" and e.detail.startswith("the description shares"):
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, 'shares the terms')} {e.text}")
-            elif e.kind == "description" and e.signature == "naive-bayes":
+            elif e.kind == "description" and e.signature in ("naive-bayes", "semantic"):
                 out.append(f"   {st(CYAN, 'described')}: {st(DIM, e.detail)}")
             elif e.kind == "description" and e.signature == "timing":
                 out.append(f"   {st(CYAN, 'interval')}: {e.text}  {st(DIM, '(' + e.detail + ')')}")
