@@ -199,3 +199,37 @@ def test_a_drop_at_a_product_default_picks_that_products_fix(lib):
     assert mine.plan.topology == {"cdn": "cloudfront"}
     slow = diagnose(lib, Intake(description="the first page takes 100 seconds to load"))
     assert "cdn" not in slow.plan.topology
+
+
+@pytest.mark.parametrize("text,want", [
+    ("WebSocket connection to 'ws://localhost:8000/ws' failed", "ws://localhost:8000"),
+    ("GET http://127.0.0.1:5000/socket.io/?EIO=4&transport=polling 400", "http://127.0.0.1:5000"),
+    ("wss://localhost:3443/cable closed, docs at https://socket.io/docs/v4/", "wss://localhost:3443"),
+    ("ws://localhost/ws failed", None),                       # port 80: a local proxy may listen there
+    ("ws://localhost:3000/ws ok, wss://chat.example.com/ws failed", None),  # a real host is on the path
+    ("the page http://localhost:3000/ loads, nothing else", None),          # a page, not a socket
+    ("no URL at all", None),
+])
+def test_a_socket_straight_to_an_app_port_on_loopback(text, want):
+    from wsdoctor.engine.topology import direct_loopback
+    assert direct_loopback(text) == want
+
+
+def test_a_loopback_socket_lowers_proxy_and_tls_causes(lib):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake, LogSource
+
+    log = "WebSocket connection to 'ws://localhost:8000/ws' failed: Error during WebSocket handshake: Unexpected response code: 400"
+    desc = "the handshake fails, the page is served over https in production but locally it is plain http"
+    local = diagnose(lib, Intake(description=desc, logs=[LogSource(name="console", text=log)]), top=33)
+    remote = diagnose(lib, Intake(description=desc, logs=[LogSource(name="console", text=log.replace(
+        "ws://localhost:8000", "wss://chat.example.com"))]), top=33)
+    score = lambda rep, pid: next((d.score for d in rep.diagnoses if d.id == pid), 0.0)  # noqa: E731
+    for pid in ("proxy-missing-upgrade-headers", "mixed-content-insecure-ws"):
+        assert score(local, pid) < score(remote, pid), pid
+    ev = [e for d in local.diagnoses for e in d.evidence if e.kind == "topology" and e.points < 0]
+    assert any("ws://localhost:8000" in e.detail for e in ev)
+    # a proxy the user names is believed over the URL
+    named = diagnose(lib, Intake(description=desc, topology={"proxy": "nginx"},
+                                 logs=[LogSource(name="console", text=log)]), top=33)
+    assert not any("straight to" in e.detail for d in named.diagnoses for e in d.evidence)

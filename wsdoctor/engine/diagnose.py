@@ -16,6 +16,7 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
 from wsdoctor.engine.timing import named_by_interval
+from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook
@@ -335,6 +336,20 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 acc[pid].score += W.W_EXCLUDE
                 acc[pid].evidence.append(Evidence(kind="topology", text=f"{key}={value}",
                                                   detail=f"{key}={value} makes this cause unlikely", points=W.W_EXCLUDE))
+
+    # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
+    if not any(k in intake.topology for k in INTERMEDIARY_KEYS):
+        direct = direct_loopback(f"{intake.description}\n{scan.text}")
+        if direct:
+            for pid, pb in idx.playbooks.items():
+                plain = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
+                if pb.category.value in ("proxy", "cdn", "load-balancer") or (
+                        plain and "tls_termination" not in intake.topology
+                        and topo_matches(pb.excludes_when.get("tls_termination", []), None)):
+                    acc[pid].score += W.W_DIRECT
+                    acc[pid].evidence.append(Evidence(
+                        kind="topology", text=direct, points=W.W_DIRECT,
+                        detail=f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between"))
 
     candidates = {pid: a.score for pid, a in acc.items() if a.strength >= W.MIN_EVIDENCE and a.score > 0}
     conf = W.softmax_confidence(candidates)

@@ -18,6 +18,7 @@ W_ANSWER_OTHER = 0.25  # a "yes" to a symptom this cause does not list
 W_TOPO = 0.6           # each topology key named in applies_when
 W_TOPO_ANY = 0.2       # ... when the playbook only asks for the component to be present
 W_EXCLUDE = -2.5       # topology that rules the cause out
+W_DIRECT = -1.0        # the socket URL is an app port on localhost: proxy, CDN and balancer causes drop
 SYMPTOM_COVERAGE = 0.5 # share of a symptom phrase the description must contain
 MIN_EVIDENCE = 0.3     # below this (without topology) a cause is not listed
 NULL_SCORE = 1.0       # the "none of these" alternative in the confidence softmax

@@ -93,3 +93,25 @@ def matches(condition: list[str], value: str | None) -> bool:
     if value is None:
         return "none" in condition
     return ANY in condition or value in condition
+
+
+# A socket URL: ws(s)://..., or an http(s) URL on an Engine.IO path.
+_SOCKET_URL = re.compile(r"\b(wss?|https?)://(\[[0-9a-f:]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?(/[^\s'\"<>]*)?", re.I)
+_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]"}
+INTERMEDIARY_KEYS = ("proxy", "cdn", "load_balancer")
+
+
+def direct_loopback(text: str) -> str | None:
+    """The loopback address the failing socket talks to, when every socket URL in the text is one
+    with an app port (ws://localhost:8000/ws): nothing sits between browser and server then.
+    None when there is no socket URL, any other host, or a bare :80/:443 (a local proxy may
+    listen there)."""
+    seen = None
+    for m in _SOCKET_URL.finditer(text):
+        scheme, host, port, path = m.group(1).lower(), m.group(2).lower(), m.group(3), m.group(4) or ""
+        if scheme.startswith("http") and "socket.io" not in path and "/ws" not in path and "cable" not in path:
+            continue  # a page or a docs link, not the socket
+        if host not in _LOOPBACK or not port or port in ("80", "443"):
+            return None
+        seen = seen or f"{scheme}://{host}:{port}"
+    return seen
