@@ -233,3 +233,23 @@ def test_a_loopback_socket_lowers_proxy_and_tls_causes(lib):
     named = diagnose(lib, Intake(description=desc, topology={"proxy": "nginx"},
                                  logs=[LogSource(name="console", text=log)]), top=33)
     assert not any("straight to" in e.detail for d in named.diagnoses for e in d.evidence)
+
+
+def test_log_lines_of_a_proxy_outweigh_a_loopback_url(lib):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake, LogSource
+
+    log = ("WebSocket connection to 'ws://localhost:8080/socket.io/?EIO=4&transport=websocket' failed\n"
+           "upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1")
+    rep = diagnose(lib, Intake(logs=[LogSource(name="console", text=log)]), top=33)
+    assert not any("straight to" in e.detail for d in rep.diagnoses for e in d.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "ws://localhost:8000/ws fails only behind nginx",
+    "ws://127.0.0.1:3000/socket.io/ failed; the cloudflare tunnel is in front",
+    "ws://localhost:8000/ws 失败，前面有反向代理",
+])
+def test_a_named_intermediary_keeps_proxy_causes_in_play(text):
+    from wsdoctor.engine.topology import direct_loopback
+    assert direct_loopback(text) is None

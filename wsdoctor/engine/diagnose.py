@@ -338,12 +338,13 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                                                   detail=f"{key}={value} makes this cause unlikely", points=W.W_EXCLUDE))
 
     # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
-    if not any(k in intake.topology for k in INTERMEDIARY_KEYS):
+    middle = ("proxy", "cdn", "load-balancer")
+    if not scan.findings and not any(k in intake.topology for k in INTERMEDIARY_KEYS):  # a config or probe knows better
         direct = direct_loopback(f"{intake.description}\n{scan.text}")
         if direct:
             for pid, pb in idx.playbooks.items():
                 plain = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
-                if pb.category.value in ("proxy", "cdn", "load-balancer") or (
+                if pb.category.value in middle or (
                         plain and "tls_termination" not in intake.topology
                         and topo_matches(pb.excludes_when.get("tls_termination", []), None)):
                     acc[pid].score += W.W_DIRECT

@@ -99,13 +99,20 @@ def matches(condition: list[str], value: str | None) -> bool:
 _SOCKET_URL = re.compile(r"\b(wss?|https?)://(\[[0-9a-f:]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?(/[^\s'\"<>]*)?", re.I)
 _LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]"}
 INTERMEDIARY_KEYS = ("proxy", "cdn", "load_balancer")
+# Words and log shapes that show (or say) something sits between client and app.
+_INTERMEDIARY = re.compile(
+    r"\bupstream\b|\[(?:error|warn|crit|alert)\] \d+#\d+|haproxy|varnish|x-cache|\bvia:|cf-ray|cloudflare|cloudfront"
+    r"|\b(?:aws|amazon)?[- ]?[an]?lb\b|\belb\b|load ?balancer|nginx|caddy|apache|httpd|traefik|envoy|ingress|\biis\b"
+    r"|reverse[- ]proxy|\bproxy\b|\bcdn\b|代理|负载均衡|反代", re.I)
 
 
 def direct_loopback(text: str) -> str | None:
     """The loopback address the failing socket talks to, when every socket URL in the text is one
     with an app port (ws://localhost:8000/ws): nothing sits between browser and server then.
-    None when there is no socket URL, any other host, or a bare :80/:443 (a local proxy may
-    listen there)."""
+    None when there is no socket URL, any other host, a bare :80/:443 (a local proxy may
+    listen there), or when the text names or shows a proxy, CDN or balancer at all."""
+    if _INTERMEDIARY.search(text):
+        return None
     seen = None
     for m in _SOCKET_URL.finditer(text):
         scheme, host, port, path = m.group(1).lower(), m.group(2).lower(), m.group(3), m.group(4) or ""
