@@ -253,3 +253,34 @@ def test_log_lines_of_a_proxy_outweigh_a_loopback_url(lib):
 def test_a_named_intermediary_keeps_proxy_causes_in_play(text):
     from wsdoctor.engine.topology import direct_loopback
     assert direct_loopback(text) is None
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("2 个实例（7001、7002 端口）", "multiple"), ("两台服务器", "multiple"), ("two", "multiple"),
+    ("several pods", "multiple"), ("a single instance", "1"), ("3 replicas", "multiple"),
+])
+def test_node_counts_in_free_text(raw, want):
+    assert topo("nodes", raw).value == want
+
+
+def test_a_value_that_names_other_components_fills_those_keys():
+    from wsdoctor.sources.intake import parse_topology
+
+    topo_, _, notes = parse_topology(["server=IIS on Windows Server", "framework=uvicorn --workers 4",
+                                      "platform=docker"])
+    assert topo_["platform"] == "docker"            # what the user gave for a key wins
+    assert topo_["proxy"] == "iis" and topo_["nodes"] == "multiple"
+    assert any("also names nodes=multiple" in n for n in notes)
+    topo_, _, _ = parse_topology(["server=node 18 with socket.io 4.x", "nodes=1"])
+    assert topo_["nodes"] == "1" and "proxy" not in topo_
+
+
+def test_a_proxy_in_front_of_several_nodes_is_their_balancer():
+    from wsdoctor.sources.intake import parse_topology
+
+    topo_, _, notes = parse_topology(["proxy=nginx", "nodes=2 个实例"])
+    assert topo_["load_balancer"] == "nginx" and any("load balancer" in n for n in notes)
+    topo_, _, _ = parse_topology(["proxy=nginx", "nodes=1"])
+    assert "load_balancer" not in topo_
+    topo_, _, _ = parse_topology(["proxy=nginx", "nodes=3", "load_balancer=AWS ALB"])
+    assert topo_["load_balancer"] == "aws-alb"

@@ -58,6 +58,37 @@ def check_key(key: str) -> str:
     return k
 
 
+_WORD_COUNTS = {"一": 1, "单": 1, "两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "八": 8, "十": 10, "多": 2,
+                "几": 2, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "several": 2, "multiple": 2,
+                "many": 2}
+_UNIT = (r"(?:nodes?|instances?|replicas?|workers?|pods?|servers?|process(?:es)?|containers?|machines?|hosts?|dynos?"
+         r"|tasks?|个|台|实例|节点|副本|进程|容器|服务器|机器)")
+_COUNTED = re.compile(rf"(\d+|[一单两二俩三四五六八十多几]|\b(?:{'|'.join(w for w in _WORD_COUNTS if w.isascii())})\b)"
+                      rf"\s*(?:x\s*)?(?:个|台)?\s*(?:\w+\s)?{_UNIT}(?![a-z])", re.I)
+_FLAG = re.compile(r"(?:--|\b)(?:workers|replicas|instances|processes|num[_-]?workers|scale)[= ]+(\d+)|(?:^|\s)-w\s*(\d+)",
+                   re.I)
+
+
+def node_count(text: str, *, bare: bool = False) -> int | None:
+    """How many server processes a phrase names: '2 个实例' 2, '3 replicas' 3, '--workers=4' 4,
+    '两台' 2; with bare=True a lone number counts too (the value of the nodes key)."""
+    low = text.strip().lower()
+    if bare:
+        m = re.match(r"\s*(\d+)\b", low)
+        if m:
+            return int(m.group(1))
+        if low in _WORD_COUNTS:
+            return _WORD_COUNTS[low]
+    m = _FLAG.search(low)
+    if m:
+        return int(m.group(1) or m.group(2))
+    m = _COUNTED.search(low)
+    if m:
+        n = m.group(1)
+        return int(n) if n.isdigit() else _WORD_COUNTS[n]
+    return None
+
+
 def normalize(key: str, raw: str) -> Normalized:
     key = check_key(key)
     text = raw.strip()
@@ -65,9 +96,9 @@ def normalize(key: str, raw: str) -> Normalized:
     if low in EMPTY:
         return Normalized(key, None, raw, True)
     if key == "nodes":
-        m = re.fullmatch(r"\s*(\d+)\s*(nodes?|instances?|replicas?|workers?|pods?|个|台)?\s*", low)
-        if m:
-            return Normalized(key, "1" if int(m.group(1)) <= 1 else "multiple", raw, True)
+        count = node_count(low, bare=True)
+        if count is not None:
+            return Normalized(key, "1" if count <= 1 else "multiple", raw, True)
     choices = _choices(key)
     if low in choices:
         return Normalized(key, choices[low], raw, True)
@@ -122,3 +153,26 @@ def direct_loopback(text: str) -> str | None:
             return None
         seen = seen or f"{scheme}://{host}:{port}"
     return seen
+
+
+# Keys whose products users often name inside another key's value ("IIS on Windows Server" as
+# the server, "Flask-SocketIO on Heroku", "Django behind nginx"): the infrastructure on the path.
+CROSS_KEYS = ("proxy", "cdn", "load_balancer", "platform")
+
+
+def named_inside(raw: str) -> dict[str, str]:
+    """Infrastructure products (and a count of server processes) named anywhere in a free-text
+    value: {key: canonical}. "uvicorn --workers 4" also says nodes=multiple."""
+    cleaned = _clean(raw.lower())
+    out: dict[str, str] = {}
+    count = node_count(raw)
+    if count is not None:
+        out["nodes"] = "1" if count <= 1 else "multiple"
+    for key in CROSS_KEYS:
+        choices = _choices(key)
+        for name in sorted(choices, key=len, reverse=True):
+            if len(name) >= 3 and name not in EMPTY and name != ANY and \
+                    re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", cleaned):
+                out[key] = choices[name]
+                break
+    return out

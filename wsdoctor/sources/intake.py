@@ -8,7 +8,7 @@ from pathlib import Path
 
 from wsdoctor.config.model import Finding
 
-from wsdoctor.engine.topology import normalize
+from wsdoctor.engine.topology import known_values, named_inside, normalize
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.intake import Intake, LogSource
 from wsdoctor.sources.har import looks_like_har, read_har
@@ -101,6 +101,17 @@ def parse_topology(pairs: list[str]) -> tuple[dict[str, str], dict[str, str], li
         if not n.known:
             warnings.append(f"topology {n.key}={value!r} is not a value wsdoctor knows; kept as free text")
         topo[n.key] = n.value
+    given = set(raw)
+    for key, value in list(raw.items()):  # "server=IIS on Windows Server" also says platform=windows-iis
+        for other, canonical in named_inside(value).items():
+            if other not in given and other != key and other not in topo and canonical != topo.get(key):
+                topo[other] = canonical
+                warnings.append(f"topology {key}={value!r} also names {other}={canonical}; assumed (--topology {other}=... overrides)")
+    if topo.get("nodes") == "multiple" and "proxy" in topo and "load_balancer" not in topo \
+            and topo["proxy"] in known_values("load_balancer"):
+        # a proxy in front of several server processes is the one balancing them
+        topo["load_balancer"] = topo["proxy"]
+        warnings.append(f"topology: proxy={topo['proxy']} in front of several nodes is their load balancer; assumed")
     return topo, raw, warnings
 
 
