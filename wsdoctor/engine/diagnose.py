@@ -256,7 +256,8 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
         for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:
                 continue
-            if any(p.search(intake.description) for p in idx.symptom_patterns.get(sid, ())):
+            pattern = any(p.search(intake.description) for p in idx.symptom_patterns.get(sid, ()))
+            if pattern:
                 cov = 1.0
             else:
                 cov = max((coverage(p, qset, idx.bm25.idf) for p in idx.symptom_phrases.get(sid, ())), default=0.0)
@@ -264,7 +265,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 continue
             sym = lib.symptoms[sid]
             for pid, weight in idx.members.get(sid, {}).items():
-                pts = W.W_DESC_SYMPTOM * weight * cov
+                pts = (W.W_DESC_PATTERN if pattern else W.W_DESC_SYMPTOM) * weight * cov
                 acc[pid].score += pts
                 if pts > 0:
                     acc[pid].strength += pts

@@ -13,6 +13,7 @@ W_SEMANTIC = 1.0      # share of the description's meaning closest to this cause
 W_BM25_DESC = 1.6      # relative BM25 of the description against each playbook
 W_BM25_LOGS = 0.25     # relative BM25 of the log text (catches words no signature names)
 W_DESC_SYMPTOM = 0.8   # symptoms recognised in the description
+W_DESC_PATTERN = 1.6   # ... recognised by one of their regex patterns (a precise reading)
 W_ANSWER = 1.6         # explicit yes/no answers to symptoms
 W_ANSWER_OTHER = 0.25  # a "yes" to a symptom this cause does not list
 W_TOPO = 0.6           # each topology key named in applies_when
