@@ -284,3 +284,29 @@ def test_a_proxy_in_front_of_several_nodes_is_their_balancer():
     assert "load_balancer" not in topo_
     topo_, _, _ = parse_topology(["proxy=nginx", "nodes=3", "load_balancer=AWS ALB"])
     assert topo_["load_balancer"] == "aws-alb"
+
+
+@pytest.mark.parametrize("text,want", [
+    ("WebSocket connection to 'wss://chat.example.com/ws' failed", {"wss"}),
+    ("ws://a.example/ws then wss://a.example/ws", {"ws", "wss"}),
+    ("GET https://a.example/socket.io/?EIO=4 400", set()),
+])
+def test_socket_schemes(text, want):
+    from wsdoctor.engine.topology import socket_schemes
+    assert socket_schemes(text) == want
+
+
+def test_a_wss_socket_is_never_mixed_content(lib):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake, LogSource
+
+    desc = "after moving the site to https the chat socket never connects"
+    def score(url):
+        rep = diagnose(lib, Intake(description=desc, logs=[LogSource(name="console", text=f"WebSocket connection to '{url}' failed")]), top=33)
+        return {d.id: d for d in rep.diagnoses}
+    secure, plain = score("wss://chat.example.com/ws"), score("ws://chat.example.com/ws")
+    mixed = "mixed-content-insecure-ws"
+    assert mixed in plain
+    if mixed in secure:  # still listed on the description's words, but held back by the URL, with that reason
+        assert secure[mixed].score < plain[mixed].score
+        assert any("wss://" in e.detail for e in secure[mixed].evidence)

@@ -88,7 +88,8 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="log file(s): browser console, server, proxy, a HAR capture (.har); - for stdin")
     p.add_argument("--describe", "-d", default="", metavar="TEXT", help="what you see, in your words (English or Chinese)")
     p.add_argument("--topology", "-t", action="append", default=[], metavar="KEY=VALUE",
-                   help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable)")
+                   help="a part of your stack, e.g. proxy=nginx cdn=cloudfront nodes=3 (repeatable); free text is fine: "
+                        "\"server=uvicorn --workers 4\" also says nodes=multiple")
     p.add_argument("--config", "-c", action="append", default=[], metavar="FILE",
                    help="your proxy config (nginx, HAProxy, Apache, Caddyfile, Ingress), checked for settings that break sockets (repeatable)")
     p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")

@@ -16,7 +16,7 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, tokenize
 from wsdoctor.engine.timing import named_by_interval
-from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback
+from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook
@@ -352,6 +352,17 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                     acc[pid].evidence.append(Evidence(
                         kind="topology", text=direct, points=W.W_DIRECT,
                         detail=f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between"))
+
+    # 4c. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
+    schemes = socket_schemes(f"{intake.description}\n{scan.text}")
+    if len(schemes) == 1:
+        scheme = schemes.pop()
+        for pid, pb in idx.playbooks.items():
+            if scheme in pb.excludes_schemes:
+                acc[pid].score += W.W_SCHEME
+                acc[pid].evidence.append(Evidence(
+                    kind="topology", text=f"{scheme}://", points=W.W_SCHEME,
+                    detail=f"every socket URL given is {scheme}://, which this cause cannot produce"))
 
     candidates = {pid: a.score for pid, a in acc.items() if a.strength >= W.MIN_EVIDENCE and a.score > 0}
     conf = W.softmax_confidence(candidates)

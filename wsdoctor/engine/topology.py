@@ -176,3 +176,8 @@ def named_inside(raw: str) -> dict[str, str]:
                 out[key] = choices[name]
                 break
     return out
+
+
+def socket_schemes(text: str) -> set[str]:
+    """The schemes of the WebSocket URLs in a text: {'ws'}, {'wss'}, both, or none."""
+    return {m.group(1).lower() for m in _SOCKET_URL.finditer(text) if m.group(1).lower() in ("ws", "wss")}

@@ -174,6 +174,8 @@ class Playbook(Strict):
     excludes_when: dict[TopologyKey, list[str]] = Field(
         default_factory=dict, description="topology values that make this cause impossible or very unlikely"
     )
+    excludes_schemes: list[Literal["ws", "wss"]] = Field(
+        default_factory=list, description="socket URL schemes this cause cannot occur over (wss:// is never mixed content)")
     symptoms: list[Symptom] = Field(min_length=1)
     signatures: list[Signature] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list, description="terms (any language) that point at this cause")
