@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import pytest
 
@@ -119,3 +121,58 @@ def test_make_run_without_terminal_diagnoses_the_example():
     out = proc.stdout.decode()
     assert "cdn-caches-polling-handshake" in out.splitlines()[2]
     assert "CachingDisabled" in out
+
+
+def _run_on_a_terminal(args: list[str], answers: list[str], stdin_text: str | None = None, timeout: float = 60.0):
+    """Run the CLI with a pseudo-terminal as its controlling terminal; answer its prompts."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its /dev/tty is the pty
+        try:
+            os.chdir(ROOT)
+            os.execve(sys.executable, [sys.executable, "-m", "wsdoctor", *args], {**os.environ, "NO_COLOR": "1"})
+        finally:
+            os._exit(127)
+    out = b""
+    pending = list(answers)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if not r:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if pending and out.rstrip().endswith((b":", "：".encode())):
+            os.write(fd, (pending.pop(0) + "\n").encode())
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+
+def test_ask_puts_questions_and_uses_the_answers():
+    code, out = _run_on_a_terminal(
+        ["diagnose", "--ask", "--questions", "2", "--describe", "the socket keeps reconnecting behind our load balancer",
+         "--format", "json"], ["y", "?"])
+    assert code == 0, out
+    assert "[1/2]" in out and "[y]es" in out
+    report = json.loads(out[out.index("{"):])
+    answered = report["input"]["symptoms"]
+    assert len(answered) == 1 and list(answered.values()) == [True]   # the "?" answer is not recorded
+
+
+def test_ask_without_a_terminal_is_a_one_line_error():
+    import subprocess
+
+    # a new session has no controlling terminal, as under cron or CI
+    r = subprocess.run([sys.executable, "-m", "wsdoctor", "diagnose", "--ask", "--describe", "drops"], cwd=ROOT,
+                       input=b"", capture_output=True, timeout=120, start_new_session=True, env={**os.environ, "NO_COLOR": "1"})
+    assert r.returncode == 2
+    assert r.stderr.decode().count("\n") == 1 and "--ask needs a terminal" in r.stderr.decode()
+    assert r.stdout == b""

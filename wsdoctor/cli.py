@@ -35,6 +35,7 @@ examples:
       --topology cdn=cloudfront --topology load_balancer="AWS ALB"
   wsdoctor diagnose --describe "断开重连, every 60 seconds" --symptom drops-at-fixed-interval
   wsdoctor diagnose app.log --format json | jq '.diagnoses[0]'
+  kubectl logs deploy/chat | wsdoctor diagnose - --ask        # answer 3 yes/no questions first
   wsdoctor diagnose error.log --config /etc/nginx/sites-enabled/chat.conf
 
 Config blocks pasted among the logs (server { ... }, location ... { ... }) are checked too.
@@ -95,6 +96,10 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--symptom", action="append", default=[], metavar="ID", help="a symptom you see (ids: wsdoctor playbooks symptoms)")
     p.add_argument("--no-symptom", action="append", default=[], metavar="ID", help="a symptom you do NOT see")
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many causes to show (default 5)")
+    p.add_argument("--ask", action="store_true",
+                   help="ask yes/no questions on the terminal first, re-ranking after each answer "
+                        "(the logs may still come from a pipe)")
+    p.add_argument("--questions", type=int, default=3, metavar="N", help="with --ask: at most N questions (default 3)")
     p.add_argument("--lang", choices=["en", "zh"], default=None, help="language of titles and summaries (default: from the locale)")
     p.add_argument("--no-redact", action="store_true", help="keep tokens, cookies and signatures in quoted evidence")
     _add_playbook_dirs(p)
@@ -262,8 +267,11 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
         print(f"wsdoctor: warning: {w}", file=sys.stderr)
     if args.top < 1:
         raise WsdoctorError("--top must be at least 1")
-    report = diagnose(lib, intake, top=args.top)
     lang = _lang(args)
+    if args.ask:
+        intake, report = _ask(lib, intake, args.questions, top=args.top, lang=lang)
+    else:
+        report = diagnose(lib, intake, top=args.top)
     fmt = "markdown" if runbook else args.format
     out = render(fmt, lib, intake, report, lang=lang, redact=not args.no_redact,
                  color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
@@ -275,6 +283,51 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
         return ExitCode.OK
     sys.stdout.write(out)
     return ExitCode.OK
+
+
+YES = {"y", "yes", "是", "是的", "对", "有"}
+NO = {"n", "no", "否", "不", "不是", "没有"}
+
+
+def _ask(lib, intake, limit: int, *, top: int, lang: str):
+    """Ask the next question on the terminal up to `limit` times, re-ranking after each answer.
+    Questions go to /dev/tty, so standard input can carry the logs and standard output stays clean."""
+    from wsdoctor.engine.diagnose import build_index, diagnose, next_question, scan_logs
+
+    if limit < 1:
+        raise WsdoctorError("--questions must be at least 1")
+    try:
+        tty_in, tty = open("/dev/tty", encoding="utf-8"), open("/dev/tty", "w", encoding="utf-8")
+    except OSError:
+        raise WsdoctorError("--ask needs a terminal to ask its questions on (/dev/tty could not be opened)") from None
+    scan = scan_logs(lib, intake)
+    report = diagnose(lib, intake, top=top, scan=scan)
+    skipped: set[str] = set()
+    zh = lang == "zh"
+    with tty_in, tty:
+        for n in range(1, limit + 1):
+            q = report.next_question
+            if q is not None and q.symptom in skipped:
+                q = next_question(lib, build_index(lib), {d.id: d.score for d in report.diagnoses}, intake, skip=skipped)
+            if q is None:
+                break
+            tty.write(f"\n[{n}/{limit}] {q.zh if zh else q.text}\n"
+                      + ("  [y] 是  [n] 否  [?] 不知道  [q] 结束: " if zh else "  [y]es  [n]o  [?] don't know  [q]uit: "))
+            tty.flush()
+            line = tty_in.readline()
+            answer = line.strip().lower()
+            if not line or answer in ("q", "quit", "结束"):
+                break
+            if answer in YES or answer in NO:
+                intake = intake.model_copy(update={"symptoms": {**intake.symptoms, q.symptom: answer in YES}})
+                report = diagnose(lib, intake, top=top, scan=scan)
+            else:
+                skipped.add(q.symptom)
+            if report.diagnoses:
+                d = report.diagnoses[0]
+                tty.write(f"  -> {d.id} {round(d.confidence * 100)}%\n")
+        tty.write("\n")
+    return intake, report
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

@@ -390,8 +390,10 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                   lines_scanned=scan.lines)
 
 
-def next_question(lib, idx: Index, scores: dict[str, float], intake: Intake, *, limit: int = 8) -> Question | None:
-    """The unanswered symptom whose answer best separates the causes still in the running.
+def next_question(lib, idx: Index, scores: dict[str, float], intake: Intake, *, limit: int = 8,
+                  skip: frozenset[str] | set[str] = frozenset()) -> Question | None:
+    """The unanswered symptom whose answer best separates the causes still in the running
+    (`skip`: symptoms the user could not answer, not to be asked again).
 
     The prior is a softmax over every cause's current score, so this works from the very
     first question (topology only) to the last.
@@ -409,7 +411,7 @@ def next_question(lib, idx: Index, scores: dict[str, float], intake: Intake, *, 
     best: tuple[float, str] | None = None
     candidates = {s.id for p in prior for s in idx.playbooks[p].symptoms}
     for sid in sorted(candidates):
-        if sid in intake.symptoms:
+        if sid in intake.symptoms or sid in skip:
             continue
         owners = idx.members.get(sid, {})
         like = {}

@@ -261,13 +261,9 @@ class WsdoctorApp(App[None]):
     def _next_unskipped(self):
         from wsdoctor.engine.diagnose import build_index, next_question
 
-        intake = self.state.intake()
-        answered = dict(intake.symptoms)
-        for s in self.state.skipped:
-            answered.setdefault(s, True)
         scores = {d.id: d.score for d in self.report.diagnoses} if self.report else {}
-        fake = intake.model_copy(update={"symptoms": answered})
-        return next_question(self.lib, build_index(self.lib), scores, fake) if len(scores) >= 2 else None
+        return next_question(self.lib, build_index(self.lib), scores, self.state.intake(),
+                             skip=self.state.skipped) if len(scores) >= 2 else None
 
     # ---- export -------------------------------------------------------------------------
     def runbook_text(self, lang: str | None = None, redact: bool = True) -> str:
