@@ -407,3 +407,15 @@ def test_check_config_redacts_credentials_unless_asked(tmp_path):
         assert "nginx-socket-path-rewritten" in out and "hunter2secret" not in out and "[REDACTED]" in out
     assert "hunter2secret" in run_cli("check-config", str(cfg), "--no-redact").stdout.decode()
 
+
+
+@pytest.mark.parametrize("listen,tls", [
+    ("443 ssl", True), ("[::]:443", True), ("10.0.0.1:443", True), ("8443 ssl http2", True),
+    ("44312", False), ("127.0.0.1:14430", False), ("80", False),
+])
+def test_tls_is_read_from_the_listen_port_and_flags(listen, tls):
+    conf = ("server {\n    listen %s;\n    location /socket.io/ {\n        proxy_pass http://app:3000;\n"
+            "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+            "        proxy_set_header Connection \"upgrade\";\n    }\n}\n" % listen)
+    rules = {f.rule for f in analyze_text(conf, "t.conf")}
+    assert ("nginx-no-forwarded-proto" in rules) is tls

@@ -161,6 +161,11 @@ def _header(block: Block, header: str) -> tuple[str | None, int | None, Block | 
     return None, None, owner
 
 
+def _tls_listen(args: list[str]) -> bool:
+    """`listen 443`, `listen [::]:443 ssl`, `listen 8443 ssl http2`: TLS ends here (not `listen 44312`)."""
+    return any(a in ("ssl", "quic") for a in args[1:]) or bool(args and re.fullmatch(r"(?:\S*:)?443", args[0]))
+
+
 def _seconds(value: str) -> float | None:
     m = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", value.strip())
     if not m:
@@ -268,7 +273,7 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
                 f"proxy_pass {target[: len(target) - len(uri)]};  # no URI part: the path is passed unchanged")
         # 7. TLS ends here and the scheme is not passed on (tls-termination-scheme-mismatch)
         server = _enclosing(loc, "server")
-        if server is not None and any("ssl" in a or "443" in " ".join(a) for a, _ in server.own("listen")):
+        if server is not None and any(_tls_listen(a) for a, _ in server.own("listen")):
             proto, _, _ = _header(loc, "X-Forwarded-Proto")
             if proto is None:
                 add("nginx-no-forwarded-proto", "tls-termination-scheme-mismatch", loc.line,
