@@ -123,8 +123,9 @@ def test_make_run_without_terminal_diagnoses_the_example():
     assert "CachingDisabled" in out
 
 
-def _run_on_a_terminal(args: list[str], answers: list[str], stdin_text: str | None = None, timeout: float = 60.0):
-    """Run the CLI with a pseudo-terminal as its controlling terminal; answer its prompts."""
+def _run_on_a_terminal(args: list[str], answers: list[str], stdout_path, timeout: float = 60.0):
+    """Run the CLI with a pseudo-terminal as its controlling terminal and its stdout in a file;
+    answer its prompts. Returns the exit code and what the terminal showed."""
     import pty
     import select
     import time
@@ -133,6 +134,8 @@ def _run_on_a_terminal(args: list[str], answers: list[str], stdin_text: str | No
     if pid == 0:  # the child: its /dev/tty is the pty
         try:
             os.chdir(ROOT)
+            out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out_fd, 1)
             os.execve(sys.executable, [sys.executable, "-m", "wsdoctor", *args], {**os.environ, "NO_COLOR": "1"})
         finally:
             os._exit(127)
@@ -156,15 +159,16 @@ def _run_on_a_terminal(args: list[str], answers: list[str], stdin_text: str | No
     return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
 
 
-def test_ask_puts_questions_and_uses_the_answers():
-    code, out = _run_on_a_terminal(
+def test_ask_puts_questions_and_uses_the_answers(tmp_path):
+    stdout = tmp_path / "out.json"
+    code, shown = _run_on_a_terminal(
         ["diagnose", "--ask", "--questions", "2", "--describe", "the socket keeps reconnecting behind our load balancer",
-         "--format", "json"], ["y", "?"])
-    assert code == 0, out
-    assert "[1/2]" in out and "[y]es" in out
-    report = json.loads(out[out.index("{"):])
+         "--format", "json"], ["?", "y"], stdout)
+    assert code == 0, shown
+    assert "[1/2]" in shown and "[y]es" in shown          # the questions went to the terminal ...
+    report = json.loads(stdout.read_text())              # ... and stdout holds nothing but the JSON
     answered = report["input"]["symptoms"]
-    assert len(answered) == 1 and list(answered.values()) == [True]   # the "?" answer is not recorded
+    assert len(answered) == 1 and list(answered.values()) == [True]   # "?" is not recorded, "y" is
 
 
 def test_ask_without_a_terminal_is_a_one_line_error():
