@@ -273,6 +273,9 @@ def test_a_value_that_names_other_components_fills_those_keys():
     assert any("also names nodes=multiple" in n for n in notes)
     topo_, _, _ = parse_topology(["server=node 18 with socket.io 4.x", "nodes=1"])
     assert topo_["nodes"] == "1" and "proxy" not in topo_
+    # a product already placed under one key is not placed again under a sibling key
+    topo_, _, _ = parse_topology(["proxy=Traefik", "tls_termination=Traefik"])
+    assert "load_balancer" not in topo_
 
 
 def test_a_proxy_in_front_of_several_nodes_is_their_balancer():

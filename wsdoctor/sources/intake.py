@@ -104,7 +104,7 @@ def parse_topology(pairs: list[str]) -> tuple[dict[str, str], dict[str, str], li
     given = set(raw)
     for key, value in list(raw.items()):  # "server=IIS on Windows Server" also says platform=windows-iis
         for other, canonical in named_inside(value).items():
-            if other not in given and other != key and other not in topo and canonical != topo.get(key):
+            if other not in given and other != key and other not in topo and canonical not in topo.values():
                 topo[other] = canonical
                 warnings.append(f"topology {key}={value!r} also names {other}={canonical}; assumed (--topology {other}=... overrides)")
     if topo.get("nodes") == "multiple" and "proxy" in topo and "load_balancer" not in topo \
