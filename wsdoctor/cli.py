@@ -292,7 +292,7 @@ NO = {"n", "no", "否", "不", "不是", "没有"}
 def _ask(lib, intake, limit: int, *, top: int, lang: str):
     """Ask the next question on the terminal up to `limit` times, re-ranking after each answer.
     Questions go to /dev/tty, so standard input can carry the logs and standard output stays clean."""
-    from wsdoctor.engine.diagnose import build_index, diagnose, next_question, scan_logs
+    from wsdoctor.engine.diagnose import diagnose, scan_logs
 
     if limit < 1:
         raise WsdoctorError("--questions must be at least 1")
@@ -307,8 +307,6 @@ def _ask(lib, intake, limit: int, *, top: int, lang: str):
     with tty_in, tty:
         for n in range(1, limit + 1):
             q = report.next_question
-            if q is not None and q.symptom in skipped:
-                q = next_question(lib, build_index(lib), {d.id: d.score for d in report.diagnoses}, intake, skip=skipped)
             if q is None:
                 break
             tty.write(f"\n[{n}/{limit}] {q.zh if zh else q.text}\n"
@@ -320,9 +318,9 @@ def _ask(lib, intake, limit: int, *, top: int, lang: str):
                 break
             if answer in YES or answer in NO:
                 intake = intake.model_copy(update={"symptoms": {**intake.symptoms, q.symptom: answer in YES}})
-                report = diagnose(lib, intake, top=top, scan=scan)
             else:
                 skipped.add(q.symptom)
+            report = diagnose(lib, intake, top=top, scan=scan, skip=skipped)
             if report.diagnoses:
                 d = report.diagnoses[0]
                 tty.write(f"  -> {d.id} {round(d.confidence * 100)}%\n")

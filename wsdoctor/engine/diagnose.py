@@ -179,8 +179,9 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
 
 
 def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
-             findings: list[Finding] | None = None) -> Report:
-    """Rank the causes; `findings` adds evidence found outside the logs (a live probe)."""
+             findings: list[Finding] | None = None, skip: frozenset[str] | set[str] = frozenset()) -> Report:
+    """Rank the causes; `findings` adds evidence found outside the logs (a live probe), `skip`
+    names symptoms the user could not answer, so the next question is never one of them."""
     idx = build_index(lib)
     acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
     scan = scan or scan_logs(lib, intake)
@@ -373,7 +374,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
         ev = sorted(a.evidence, key=lambda e: (-e.points, e.line or 0, e.signature or '', e.text))
         diagnoses.append(Diagnosis(id=pid, title=idx.playbooks[pid].title, confidence=round(conf[pid], 3),
                                    score=round(a.score, 3), evidence=ev))
-    question = next_question(lib, idx, {pid: a.score for pid, a in acc.items()}, intake)
+    question = next_question(lib, idx, {pid: a.score for pid, a in acc.items()}, intake, skip=skip)
     from wsdoctor.engine.plan import build_plan
 
     shown = diagnoses[:top]

@@ -237,13 +237,13 @@ class WsdoctorApp(App[None]):
         self.refresh_ranking()
 
     def refresh_ranking(self) -> None:
-        self._rank(self.state.intake(), self.state.scan)
+        self._rank(self.state.intake(), self.state.scan, frozenset(self.state.skipped))
 
     @work(thread=True, exclusive=True, group="rank")
-    def _rank(self, intake: Intake, scan: Scan | None) -> None:
+    def _rank(self, intake: Intake, scan: Scan | None, skip: frozenset[str]) -> None:
         if intake.logs and scan is None:
             scan = Scan([], "", 0)  # the scan worker will call again when it is done
-        report = diagnose(self.lib, intake, top=5, scan=scan)
+        report = diagnose(self.lib, intake, top=5, scan=scan, skip=skip)
         if not get_current_worker().is_cancelled:
             self.post_message(RankingUpdated(report))
 
@@ -253,24 +253,14 @@ class WsdoctorApp(App[None]):
         self.query_one(RankingPanel).show(msg.report, self.lib)
         self.query_one(DiagnosisPane).show(msg.report, self.lib)
         self.query_one(PlanPane).show(msg.report)
-        q = msg.report.next_question
-        if q is not None and q.symptom in self.state.skipped:
-            q = self._next_unskipped()
-        self.query_one(SymptomsPane).show_question(q, self.state.skipped)
-
-    def _next_unskipped(self):
-        from wsdoctor.engine.diagnose import build_index, next_question
-
-        scores = {d.id: d.score for d in self.report.diagnoses} if self.report else {}
-        return next_question(self.lib, build_index(self.lib), scores, self.state.intake(),
-                             skip=self.state.skipped) if len(scores) >= 2 else None
+        self.query_one(SymptomsPane).show_question(msg.report.next_question, self.state.skipped)
 
     # ---- export -------------------------------------------------------------------------
     def runbook_text(self, lang: str | None = None, redact: bool = True) -> str:
         from wsdoctor.export.markdown import render_runbook
 
         intake = self.state.intake()
-        report = diagnose(self.lib, intake, top=5, scan=self.state.scan)
+        report = diagnose(self.lib, intake, top=5, scan=self.state.scan, skip=frozenset(self.state.skipped))
         return render_runbook(self.lib, intake, report, lang=lang or self.lang, redact=redact)
 
     def _export_options(self) -> tuple[Path, str, bool]:
