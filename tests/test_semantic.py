@@ -79,6 +79,6 @@ def test_diagnosis_explains_the_meaning_match(lib):
 def test_opt_out_leaves_only_lexical_evidence(lib, monkeypatch):
     monkeypatch.setenv("WSDOCTOR_SEMANTIC", "0")
     idx = build_index(lib)
-    monkeypatch.setattr(idx, "_semantic", None)  # the index caches its choice: ask again
+    monkeypatch.delitem(idx.__dict__, "semantic", raising=False)  # the index caches its choice: ask again
     report = diagnose(lib, Intake(description="two tabs of the same account keep disconnecting each other"), top=5)
     assert not any(e.signature == "semantic" for d in report.diagnoses for e in d.evidence)

@@ -38,13 +38,11 @@ class Index:
     members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
     symptom_patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     bayes: NaiveBayes | None = None
-    _semantic: object = None  # engine/semantic.Semantic, built on the first description
 
-    @property
-    def semantic(self):
-        if self._semantic is None:
-            self._semantic = Semantic(self.playbooks.values()) if semantic_enabled() else False
-        return self._semantic or None
+    @cached_property
+    def semantic(self) -> Semantic | None:
+        """Built on the first description (loading the encoder costs about a second)."""
+        return Semantic(self.playbooks.values()) if semantic_enabled() else None
 
 
 _CACHE: dict[int, Index] = {}
@@ -279,11 +277,12 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     # 2b. a drop after a product's default idle timeout names that product (Cloudflare ~100 s, Heroku 55 s)
     named: dict[str, str] = {}
+    said_and_seen = f"{intake.description}\n{scan.text}"  # read for intervals and socket URLs below
     if intake.description or hits:
         # the drop itself must be plain: the symptom recognised in full (a pattern), or a log line of the cause
         plain = {e.signature for a in acc.values() for e in a.evidence
                  if e.kind == "description" and e.similarity is not None and e.similarity >= 0.999}
-        for d in named_by_interval(f"{intake.description}\n{scan.text}"):
+        for d in named_by_interval(said_and_seen):
             if d.playbook not in acc or d.key in intake.topology:
                 continue
             if d.symptom not in plain and not any(h.playbook == d.playbook for h in hits):
@@ -342,12 +341,12 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
     # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
     middle = ("proxy", "cdn", "load-balancer")
     if not scan.findings and not any(k in intake.topology for k in INTERMEDIARY_KEYS):  # a config or probe knows better
-        direct = direct_loopback(f"{intake.description}\n{scan.text}")
+        direct = direct_loopback(said_and_seen)
         if direct:
+            no_tls = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
             for pid, pb in idx.playbooks.items():
-                plain = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
                 if pb.category.value in middle or (
-                        plain and "tls_termination" not in intake.topology
+                        no_tls and "tls_termination" not in intake.topology
                         and topo_matches(pb.excludes_when.get("tls_termination", []), None)):
                     acc[pid].score += W.W_DIRECT
                     acc[pid].evidence.append(Evidence(
@@ -355,7 +354,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                         detail=f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between"))
 
     # 4c. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
-    schemes = socket_schemes(f"{intake.description}\n{scan.text}")
+    schemes = socket_schemes(said_and_seen)
     if len(schemes) == 1:
         scheme = schemes.pop()
         for pid, pb in idx.playbooks.items():
