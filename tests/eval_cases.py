@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Accuracy of wsdoctor on the incident cases, next to a plain BM25 floor.
 
-    python tests/eval_cases.py [--cases DIR ...] [--mode full|logs|describe] [--baseline] [-v]
+    python tests/eval_cases.py [--cases DIR ...] [--mode full|logs|describe] [--playbooks DIR] [--baseline] [-v]
 
 Runs the engine in-process on every case (the same inputs ../shared/eval/run_cases.py
 passes to `wsdoctor diagnose`) and prints top-1 / top-3, split by language. --baseline also
@@ -110,6 +110,7 @@ def main() -> int:
     ap.add_argument("--mode", choices=("full", "logs", "describe"), default="full")
     ap.add_argument("--baseline", action="store_true", help="also score the plain BM25 floor")
     ap.add_argument("--knowledge", default=str(ROOT.parent / "shared" / "knowledge" / "failure-modes.md"))
+    ap.add_argument("--playbooks", help="rank with the playbooks in this directory instead of the shipped library")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     dirs = [Path(d) for d in (args.cases or [str(ROOT / "tests" / "cases")])]
@@ -117,7 +118,7 @@ def main() -> int:
     if not cases:
         print("no cases", file=sys.stderr)
         return 2
-    lib = load_library()
+    lib = load_library([args.playbooks], shipped=False) if args.playbooks else load_library()
     base = baseline_ranker(Path(args.knowledge)) if args.baseline and Path(args.knowledge).exists() else None
     stats: dict[str, Counter] = {"all": Counter(), "en": Counter(), "zh": Counter()}
     for case in cases:

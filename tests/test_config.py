@@ -191,6 +191,53 @@ def test_check_config_cli(tmp_path):
     assert code == 2 and "no nginx server/location block" in err
 
 
+
+def _nginx_tree(root, site_body: str, main_extra: str = "") -> object:
+    """A Debian-style layout: nginx.conf (no proxy_pass of its own) including sites-enabled/*."""
+    (root / "sites-enabled").mkdir()
+    (root / "mime.types").write_text("types { text/html html; }\n")
+    (root / "sites-enabled" / "chat").write_text(site_body)
+    main = root / "nginx.conf"
+    main.write_text("events { worker_connections 64; }\nhttp {\n    include mime.types;\n" + main_extra
+                    + "    include sites-enabled/*;\n}\n")
+    return main
+
+
+def test_check_config_follows_nginx_includes_and_names_the_included_file(tmp_path):
+    site = "server {\n    listen 80;\n\n    location /socket.io/ {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n"
+    main = _nginx_tree(tmp_path, site, main_extra="    proxy_read_timeout 20s;\n")
+    code, out, err = _cli("check-config", str(main), "--format", "json")
+    assert code == 1, err
+    found = {(f["rule"], f["source"], f["line"]) for f in json.loads(out)["findings"]}
+    # the location lives in the included site, at its own line 4
+    assert ("nginx-missing-upgrade-headers", str(tmp_path / "sites-enabled" / "chat"), 4) in found
+    # the timeout set in nginx.conf's http block is inherited by the included location, and reported where it is set
+    assert ("nginx-short-read-timeout", str(main), 4) in found
+
+
+def test_a_fixed_included_site_is_clean_when_read_through_nginx_conf(tmp_path):
+    main = _nginx_tree(tmp_path, conf(GOOD_LOCATION))
+    code, out, err = _cli("check-config", str(main), "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == [], err
+
+
+def test_a_missing_include_is_a_one_line_error_naming_file_and_line(tmp_path):
+    main = _nginx_tree(tmp_path, conf(GOOD_LOCATION))
+    main.write_text(main.read_text().replace("include mime.types;", "include missing.conf;"))
+    code, out, err = _cli("check-config", str(main))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{main}:3:" in err and "missing.conf" in err
+
+
+def test_diagnose_config_reads_the_included_sites(tmp_path):
+    site = "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n"
+    main = _nginx_tree(tmp_path, site)
+    lib = load_library()
+    intake, _ = build_intake(lib, describe="the socket never connects", configs=[str(main)])
+    top = diagnose(lib, intake).diagnoses[0]
+    assert top.id == "proxy-missing-upgrade-headers"
+    assert any(e.kind == "config" and e.where == f"{tmp_path / 'sites-enabled' / 'chat'}:3" for e in top.evidence)
+
 HAPROXY = """global
     log stdout format raw local0
 defaults

@@ -47,6 +47,7 @@ Exit status: 0 when it ran (even with no diagnosis), 2 on bad input.
 EPILOG_CHECK = """\
 examples:
   wsdoctor check-config /etc/nginx/sites-enabled/chat.conf
+  wsdoctor check-config /etc/nginx/nginx.conf          # its include lines are followed
   nginx -T 2>/dev/null | wsdoctor check-config -
   wsdoctor check-config /etc/haproxy/haproxy.cfg
   wsdoctor check-config /etc/apache2/sites-enabled/chat.conf
@@ -329,7 +330,7 @@ def _ask(lib, intake, limit: int, *, top: int, lang: str):
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from wsdoctor.config import WARNING_WEIGHT, analyze_text, find_config_blocks
+    from wsdoctor.config import WARNING_WEIGHT, analyze_file, analyze_text, find_config_blocks, includes_other_files
     from wsdoctor.export.config import render_findings
     from wsdoctor.sources.intake import check_text_file, read_stdin
 
@@ -340,6 +341,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         else:
             check_text_file(Path(name), "config")
             text = Path(name).read_text(encoding="utf-8", errors="replace")
+            if includes_other_files(text):  # nginx.conf: the sites it includes are read as nginx reads them
+                findings.extend(analyze_file(name, text=text))
+                continue
         if not find_config_blocks(text):
             raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "
                                 "frontend/backend/listen section, no Apache ProxyPass, no Caddyfile reverse_proxy and no Kubernetes Ingress found")

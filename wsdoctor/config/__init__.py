@@ -14,9 +14,9 @@ from wsdoctor.config.caddy import analyze_caddy, find_caddy_blocks
 from wsdoctor.config.haproxy import analyze_haproxy, find_haproxy_blocks
 from wsdoctor.config.ingress import analyze_ingress, find_ingress_blocks
 from wsdoctor.config.model import WARNING_WEIGHT, ConfigError, Finding
-from wsdoctor.config.nginx import analyze_nginx, find_nginx_blocks, looks_like_nginx
+from wsdoctor.config.nginx import analyze_nginx, analyze_nginx_file, find_nginx_blocks, includes_other_files, looks_like_nginx
 
-__all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "find_config_blocks", "analyze_nginx",
+__all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "analyze_file", "find_config_blocks", "analyze_nginx",
            "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx"]
 
 ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy, "apache": analyze_apache, "ingress": analyze_ingress,
@@ -46,3 +46,15 @@ def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> li
             if strict:
                 raise
     return out
+
+
+def analyze_file(path: str, name: str | None = None, text: str | None = None) -> list[Finding]:
+    """Findings for a config file on disk (check-config, --config). An nginx config that includes
+    other files (nginx.conf with `include sites-enabled/*;`) is read with its includes followed,
+    as nginx reads it; every other file is analysed as text. Raises ConfigError when it does not parse."""
+    if text is None:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    if includes_other_files(text):
+        return analyze_nginx_file(path)
+    return analyze_text(text, name or path, strict=True)

@@ -140,15 +140,80 @@ def _parse(text: str, name: str) -> list[dict]:
     return payload["config"][0]["parsed"] if payload.get("config") else []
 
 
-def _build(parsed: list[dict], parent: Block, offset: int) -> None:
+def _build(parsed: list[dict], parent: Block, offset: int, tree: _Tree | None = None,
+           seen: frozenset[int] = frozenset()) -> None:
+    """Blocks and directives of `parsed`; with a `tree`, each `include` is replaced by the files it
+    names, at their place, as nginx reads them (a file that includes itself is read once)."""
     for d in parsed:
         line = d["line"] + offset
-        if "block" in d:
+        if tree is not None and d["directive"] == "include" and d.get("includes"):
+            for i in d["includes"]:
+                if i not in seen:
+                    _build(tree.configs[i].get("parsed", []), parent, tree.bases[i], tree, seen | {i})
+        elif "block" in d:
             child = Block(d["directive"], d.get("args", []), line, parent)
             parent.children.append(child)
-            _build(d["block"], child, offset)
+            _build(d["block"], child, offset, tree, seen)
         else:
             parent.directives.setdefault(d["directive"], []).append((d.get("args", []), line))
+
+
+@dataclass
+class _Tree:
+    """A config on disk and every file it includes, laid end to end in one line space so that a
+    line number names both the file and the line in it."""
+
+    configs: list[dict]
+    bases: list[int]
+    texts: list[list[str]]
+
+    def locate(self, line: int) -> tuple[str, int, str]:
+        for i in range(len(self.bases) - 1, -1, -1):
+            if line > self.bases[i]:
+                local = line - self.bases[i]
+                rows = self.texts[i]
+                return self.configs[i]["file"], local, rows[local - 1].strip() if local <= len(rows) else ""
+        return self.configs[0]["file"], line, ""
+
+
+def _parse_tree(path: str) -> _Tree:
+    payload = crossplane.parse(path, check_ctx=False, check_args=False, comments=False)
+    configs = payload.get("config", [])
+    for cfg in configs:
+        for err in cfg.get("errors", []):
+            msg = re.sub(r"\s+in\s+\S+:\d+$", "", str(err.get("error", "parse error")))
+            where = f"{cfg.get('file', path)}:{err.get('line') or '?'}"
+            missing = re.search(r"No such file or directory: '([^']+)'", msg)
+            if missing:
+                raise ConfigError(f"{where}: include names a file that does not exist: {missing.group(1)}")
+            raise ConfigError(f"{where}: nginx config does not parse: {msg}")
+    bases, texts, total = [], [], 0
+    for cfg in configs:
+        with open(cfg["file"], encoding="utf-8", errors="replace") as fh:
+            rows = fh.read().splitlines()
+        bases.append(total)
+        texts.append(rows)
+        total += len(rows) + 1
+    return _Tree(configs, bases, texts)
+
+
+def includes_other_files(text: str) -> bool:
+    """An nginx config that pulls in other files (`include sites-enabled/*;`): read alone, it misses them."""
+    return looks_like_nginx(text) and bool(re.search(r"^\s*include\s+(?!mime\.types|/etc/nginx/mime\.types|\S*fastcgi_params|\S*modules-enabled)\S", text, re.M))
+
+
+def analyze_nginx_file(path: str) -> list[Finding]:
+    """Findings for an nginx config on disk with its includes followed; each finding names the file
+    (nginx.conf or an included site) and the line in it. Raises ConfigError naming file:line."""
+    try:
+        tree = _parse_tree(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read an included file: {exc}") from None
+    if not tree.configs:
+        return []
+    root = Block("main", [], 0, None)
+    _build(tree.configs[0].get("parsed", []), root, 0, tree, frozenset({0}))
+    return _analyze(root, tree.locate)
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -181,9 +246,14 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
     _build(_parse(text, name), root, line_offset)
     lines = [""] * line_offset + raw
 
-    def src(line: int) -> str:
-        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    def locate(line: int) -> tuple[str, int, str]:
+        return name, line, lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
+    return _analyze(root, locate)
+
+
+def _analyze(root: Block, locate) -> list[Finding]:
+    """The checks over a built tree; `locate` turns a tree line into (file, line, text as written)."""
     upstreams = {b.args[0]: b for b in root.walk() if b.name == "upstream" and b.args}
     proxied = [b for b in root.walk() if b.name == "location" and b.own("proxy_pass")]
     if not proxied and root.own("proxy_pass"):  # a bare snippet of location contents
@@ -194,13 +264,10 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
     if guessed:  # no socket location: every socket goes through the catch-all one(s)
         sockets = [b for b in proxied if b.path in ("/", "") or b is root] or proxied
     confidence = 0.7 if guessed else 1.0
-    out: list[Finding] = []
+    found: dict[tuple[str, int], tuple[str, str, str, float]] = {}
 
     def add(rule: str, playbook: str, line: int, message: str, weight: float, fix: str = "") -> None:
-        if any(f.rule == rule and f.line == line for f in out):
-            return
-        out.append(Finding(rule=rule, playbook=playbook, source=name, line=line, text=src(line), message=message,
-                           weight=round(weight, 2), fix=fix, component="nginx"))
+        found.setdefault((rule, line), (playbook, message, fix, weight))  # the first reading of a line wins
 
     for loc in sockets:
         where = f"location {loc.path}" if loc.name == "location" else "this block"
@@ -289,7 +356,12 @@ def analyze_nginx(text: str, name: str = "nginx.conf", *, line_offset: int = 0) 
                     f"location {loc.path} looks like a streamed endpoint but proxy_buffering is "
                     f"{'on' if buf else 'on by default'}: events are held back and arrive in bursts.", 0.6,
                     "proxy_buffering off;\nproxy_cache off;")
-    return sorted(out, key=lambda f: (f.line, f.rule))
+    out = []
+    for (rule, line), (playbook, message, fix, weight) in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        file, local, text = locate(line)
+        out.append(Finding(rule=rule, playbook=playbook, source=file, line=local, text=text, message=message,
+                           weight=round(weight, 2), fix=fix, component="nginx"))
+    return out
 
 
 def _ancestors(b: Block):

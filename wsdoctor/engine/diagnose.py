@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from wsdoctor.config import Finding, analyze_text
+from wsdoctor.config import Finding, analyze_file, analyze_text
 from wsdoctor.engine import scoring as W
 from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.semantic import Semantic
@@ -126,8 +126,7 @@ def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int 
     log_text: list[str] = []
     findings: list[Finding] = list(intake.findings)
     for src in intake.configs:  # given as configs: they must parse
-        with open(src.path, encoding="utf-8", errors="replace") as fh:
-            findings.extend(analyze_text(fh.read(), src.name, strict=True))
+        findings.extend(analyze_file(src.path, src.name))
     n = 0
     for src in intake.logs:
         kept: list[str] | None = []
