@@ -19,7 +19,7 @@ from wsdoctor.engine.timing import named_by_interval
 from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
-from wsdoctor.model.playbook import Playbook
+from wsdoctor.model.playbook import Playbook, regex
 from wsdoctor.model.result import Diagnosis, Evidence, Question, Report
 
 BM25_LOG_LINES = 3000  # log words beyond this many lines add nothing new to the ranking
@@ -83,7 +83,7 @@ def build_index(lib) -> Index:
     patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)
     for pb in pbs.values():
         for s in pb.symptoms:
-            patterns[s.id].extend(re.compile(p, re.I) for p in s.patterns)
+            patterns[s.id].extend(regex(p) for p in s.patterns)
     idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members), dict(patterns),
                 NaiveBayes(pbs.values()))
     _CACHE[key] = idx

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from wsdoctor.engine.normalize import explode_line, normalize_line
 from wsdoctor.model.playbook import Playbook, Signature
+from wsdoctor.model.playbook import regex as playbook_regex
 
 DEFAULT_FUZZY_MIN = 86.0
 _TOKEN = re.compile(r"[a-z_][a-z0-9_]{3,}")
@@ -263,7 +264,7 @@ class SignatureMatcher:
         compiled = []
         for pb in playbooks:
             for sig in pb.signatures:
-                regex = re.compile(sig.pattern, re.IGNORECASE) if sig.kind == "regex" else None
+                regex = playbook_regex(sig.pattern) if sig.kind == "regex" else None
                 compiled.append(_Compiled(pb.id, sig, normalize_line(sig.pattern), regex,
                                           sig.min_score or DEFAULT_FUZZY_MIN, len(compiled)))
         return cls(compiled)

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from wsdoctor.errors import Problems
-from wsdoctor.model.playbook import Playbook
+from wsdoctor.model.playbook import Playbook, regex
 
 
 def display_path(path: Path) -> str:
@@ -53,10 +53,10 @@ def _fast_load(path: Path) -> LoadedPlaybook | None:
         playbook = Playbook.model_validate(data)
         for sig in playbook.signatures:
             if sig.kind == "regex":
-                re.compile(sig.pattern)
+                regex(sig.pattern)
         for sym in playbook.symptoms:
             for pat in sym.patterns:
-                re.compile(pat)
+                regex(pat)
     except Exception:  # noqa: BLE001 - any problem is reported precisely by the slow path
         return None
     return LoadedPlaybook(path=path, playbook=playbook, raw=None)
@@ -222,7 +222,7 @@ def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPl
     for i, sig in enumerate(playbook.signatures):
         if sig.kind == "regex":
             try:
-                re.compile(sig.pattern)
+                regex(sig.pattern)
             except re.error as exc:
                 line, col = locate(raw, ("signatures", i, "pattern"))
                 problems.add(shown, line, col, "bad-regex", f"signature '{sig.id}': {exc}")
@@ -230,7 +230,7 @@ def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPl
     for i, sym in enumerate(playbook.symptoms):
         for j, pat in enumerate(sym.patterns):
             try:
-                re.compile(pat)
+                regex(pat)
             except re.error as exc:
                 line, col = locate(raw, ("symptoms", i, "patterns", j))
                 problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' pattern {j + 1}: {exc}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 from typing import Literal
@@ -190,7 +191,8 @@ class Playbook(Strict):
         return [f for f in self.fixes if f.component == component]
 
 
-def compile_signature(sig: Signature) -> re.Pattern[str] | None:
-    if sig.kind != "regex":
-        return None
-    return re.compile(sig.pattern, re.IGNORECASE)
+@functools.lru_cache(maxsize=None)
+def regex(pattern: str) -> re.Pattern[str]:
+    """A playbook regex (signature or symptom pattern), compiled case-insensitively once per process:
+    the loader checks it and the engine uses it, and ~1000 of them overflow `re`'s own cache."""
+    return re.compile(pattern, re.IGNORECASE)
