@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 from conftest import run_cli
@@ -237,6 +239,32 @@ def test_diagnose_config_reads_the_included_sites(tmp_path):
     top = diagnose(lib, intake).diagnoses[0]
     assert top.id == "proxy-missing-upgrade-headers"
     assert any(e.kind == "config" and e.where == f"{tmp_path / 'sites-enabled' / 'chat'}:3" for e in top.evidence)
+
+
+def test_nginx_dump_on_stdin_is_read_file_by_file_with_original_names_and_lines():
+    # the shape of `nginx -T` output: every file after a "# configuration file PATH:" line
+    dump = ("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"
+            "# configuration file /etc/nginx/nginx.conf:\n"
+            "events { worker_connections 64; }\nhttp {\n    proxy_read_timeout 15s;\n"
+            "    include /etc/nginx/sites-enabled/*;\n}\n\n"
+            "# configuration file /etc/nginx/sites-enabled/chat:\n"
+            "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n")
+    found = {(f.rule, f.source, f.line) for f in analyze_text(dump, "-", strict=True)}
+    assert ("nginx-missing-upgrade-headers", "/etc/nginx/sites-enabled/chat", 3) in found
+    assert ("nginx-short-read-timeout", "/etc/nginx/nginx.conf", 3) in found  # inherited from http {}
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="needs the nginx binary")
+def test_real_nginx_dump_piped_to_check_config(tmp_path):
+    site = "server {\n    listen 127.0.0.1:18080;\n    location /socket.io/ {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n"
+    main = _nginx_tree(tmp_path, site, main_extra="    proxy_read_timeout 20s;\n")
+    dump = subprocess.run(["nginx", "-T", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
+                          capture_output=True, text=True)
+    assert dump.returncode == 0, dump.stderr
+    proc = run_cli("check-config", "-", "--format", "json", stdin=dump.stdout)
+    found = {(f["rule"], f["source"], f["line"]) for f in json.loads(proc.stdout)["findings"]}
+    assert ("nginx-missing-upgrade-headers", str(tmp_path / "sites-enabled" / "chat"), 3) in found
+    assert ("nginx-short-read-timeout", str(main), 4) in found
 
 HAPROXY = """global
     log stdout format raw local0

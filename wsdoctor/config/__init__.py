@@ -14,7 +14,7 @@ from wsdoctor.config.caddy import analyze_caddy, find_caddy_blocks
 from wsdoctor.config.haproxy import analyze_haproxy, find_haproxy_blocks
 from wsdoctor.config.ingress import analyze_ingress, find_ingress_blocks
 from wsdoctor.config.model import WARNING_WEIGHT, ConfigError, Finding
-from wsdoctor.config.nginx import analyze_nginx, analyze_nginx_file, find_nginx_blocks, includes_other_files, looks_like_nginx
+from wsdoctor.config.nginx import analyze_nginx, analyze_nginx_dump, analyze_nginx_file, split_nginx_dump, find_nginx_blocks, includes_other_files, looks_like_nginx
 
 __all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "analyze_file", "find_config_blocks", "analyze_nginx",
            "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx"]
@@ -38,6 +38,13 @@ def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> li
     strict: a block that does not parse raises ConfigError (check-config); otherwise it is skipped
     (diagnose: a half-pasted config must not stop the diagnosis).
     """
+    if split_nginx_dump(text):  # `nginx -T`: every file of the effective config, read where nginx includes it
+        try:
+            return analyze_nginx_dump(text, name)
+        except ConfigError:
+            if strict:
+                raise
+            return []
     out: list[Finding] = []
     for kind, start, block in find_config_blocks(text):
         try:

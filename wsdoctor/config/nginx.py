@@ -197,6 +197,54 @@ def _parse_tree(path: str) -> _Tree:
     return _Tree(configs, bases, texts)
 
 
+_DUMP_MARK = re.compile(r"^# configuration file (\S.*?):[ \t]*$")
+
+
+def split_nginx_dump(text: str) -> list[tuple[str, list[str]]] | None:
+    """The files in `nginx -T` output, as (path, lines), main config first; None for any other text."""
+    files: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        m = _DUMP_MARK.match(line)
+        if m:
+            files.append((m.group(1), []))
+        elif files:
+            files[-1][1].append(line)
+        elif line.strip() and not line.startswith("nginx: "):  # `nginx -T 2>&1` puts its verdict first
+            return None
+    return files or None
+
+
+def analyze_nginx_dump(text: str, name: str = "-") -> list[Finding]:
+    """Findings for `nginx -T` output, read as nginx reads it: each file where it is included, so
+    that http {} settings reach the sites; findings name the original file and its line."""
+    files = split_nginx_dump(text)
+    if not files:
+        return analyze_nginx(text, name)
+    with tempfile.TemporaryDirectory(prefix="wsdoctor-") as tmp:
+        root = os.path.realpath(tmp)
+
+        def here(path: str) -> str:
+            return os.path.join(root, path.lstrip("/")) if os.path.isabs(path) else os.path.join(root, "_rel", path)
+
+        for path, lines in files:
+            while lines and not lines[-1].strip():  # nginx separates the files with a blank line
+                lines.pop()
+            os.makedirs(os.path.dirname(here(path)), exist_ok=True)
+            body = "\n".join(re.sub(r"^(\s*include\s+)(/\S+)", lambda m: m.group(1) + here(m.group(2)), ln)
+                             for ln in lines)
+            with open(here(path), "w", encoding="utf-8") as fh:
+                fh.write(body + "\n")
+        try:
+            tree = _parse_tree(here(files[0][0]))
+        except ConfigError as exc:
+            raise ConfigError(str(exc).replace(root, "")) from None
+        for cfg in tree.configs:
+            cfg["file"] = cfg["file"][len(root):] if cfg["file"].startswith(root) else cfg["file"]
+        root_block = Block("main", [], 0, None)
+        _build(tree.configs[0].get("parsed", []), root_block, 0, tree, frozenset({0}))
+        return _analyze(root_block, tree.locate)
+
+
 def includes_other_files(text: str) -> bool:
     """An nginx config that pulls in other files (`include sites-enabled/*;`): read alone, it misses them."""
     return looks_like_nginx(text) and bool(re.search(r"^\s*include\s+(?!mime\.types|/etc/nginx/mime\.types|\S*fastcgi_params|\S*modules-enabled)\S", text, re.M))
