@@ -240,9 +240,7 @@ def analyze_nginx_dump(text: str, name: str = "-") -> list[Finding]:
             raise ConfigError(str(exc).replace(root, "")) from None
         for cfg in tree.configs:
             cfg["file"] = cfg["file"][len(root):] if cfg["file"].startswith(root) else cfg["file"]
-        root_block = Block("main", [], 0, None)
-        _build(tree.configs[0].get("parsed", []), root_block, 0, tree, frozenset({0}))
-        return _analyze(root_block, tree.locate)
+        return _analyze_tree(tree)
 
 
 def includes_other_files(text: str) -> bool:
@@ -257,6 +255,11 @@ def analyze_nginx_file(path: str) -> list[Finding]:
         tree = _parse_tree(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read an included file: {exc}") from None
+    return _analyze_tree(tree)
+
+
+def _analyze_tree(tree: _Tree) -> list[Finding]:
+    """The checks over a main config and the files it includes, each read where it is included."""
     if not tree.configs:
         return []
     root = Block("main", [], 0, None)
