@@ -494,3 +494,14 @@ def test_tls_is_read_from_the_listen_port_and_flags(listen, tls):
             "        proxy_set_header Connection \"upgrade\";\n    }\n}\n" % listen)
     rules = {f.rule for f in analyze_text(conf, "t.conf")}
     assert ("nginx-no-forwarded-proto" in rules) is tls
+
+
+def test_nginx_conf_given_as_a_log_file_is_read_with_its_includes(tmp_path):
+    # the wizard's "open a path" and `wsdoctor diagnose FILE` hand files over as logs
+    site = "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n"
+    main = _nginx_tree(tmp_path, site)
+    lib = load_library()
+    intake, _ = build_intake(lib, files=[str(main)], describe="the socket never connects")
+    top = diagnose(lib, intake).diagnoses[0]
+    assert top.id == "proxy-missing-upgrade-headers"
+    assert any(e.kind == "config" and e.where == f"{tmp_path / 'sites-enabled' / 'chat'}:3" for e in top.evidence)

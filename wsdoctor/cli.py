@@ -330,24 +330,24 @@ def _ask(lib, intake, limit: int, *, top: int, lang: str):
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from wsdoctor.config import WARNING_WEIGHT, analyze_file, analyze_text, find_config_blocks, includes_other_files
+    from wsdoctor.config import WARNING_WEIGHT, analyze_text, find_config_blocks, includes_other_files, split_nginx_dump
     from wsdoctor.export.config import render_findings
     from wsdoctor.sources.intake import check_text_file, read_stdin
 
     findings = []
     for name in args.files:
+        path = None
         if name == "-":
             text = read_stdin()
         else:
             check_text_file(Path(name), "config")
             text = Path(name).read_text(encoding="utf-8", errors="replace")
-            if includes_other_files(text):  # nginx.conf: the sites it includes are read as nginx reads them
-                findings.extend(analyze_file(name, text=text))
-                continue
-        if not find_config_blocks(text):
+            path = name
+        whole = split_nginx_dump(text) or (path is not None and includes_other_files(text))
+        if not whole and not find_config_blocks(text):
             raise WsdoctorError(f"{name}: no nginx server/location block with proxy_pass, no HAProxy "
                                 "frontend/backend/listen section, no Apache ProxyPass, no Caddyfile reverse_proxy and no Kubernetes Ingress found")
-        findings.extend(analyze_text(text, name, strict=True))
+        findings.extend(analyze_text(text, name, strict=True, path=path))
     shown = findings if args.all else [f for f in findings if f.weight >= WARNING_WEIGHT]
     sys.stdout.write(render_findings(shown, args.format, hidden=len(findings) - len(shown),
                                      color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),

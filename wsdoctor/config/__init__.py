@@ -17,7 +17,7 @@ from wsdoctor.config.model import WARNING_WEIGHT, ConfigError, Finding
 from wsdoctor.config.nginx import analyze_nginx, analyze_nginx_dump, analyze_nginx_file, split_nginx_dump, find_nginx_blocks, includes_other_files, looks_like_nginx
 
 __all__ = ["WARNING_WEIGHT", "ConfigError", "Finding", "analyze_text", "analyze_file", "find_config_blocks", "analyze_nginx",
-           "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx"]
+           "analyze_haproxy", "find_nginx_blocks", "looks_like_nginx", "includes_other_files", "split_nginx_dump"]
 
 ANALYZERS = {"nginx": analyze_nginx, "haproxy": analyze_haproxy, "apache": analyze_apache, "ingress": analyze_ingress,
              "caddy": analyze_caddy}
@@ -32,15 +32,23 @@ def find_config_blocks(text: str) -> list[tuple[str, int, str]]:
             + [("caddy", start, block) for start, block in find_caddy_blocks(text)])
 
 
-def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> list[Finding]:
+def analyze_text(text: str, name: str = "pasted", *, strict: bool = False, path: str | None = None) -> list[Finding]:
     """Findings for every nginx, HAProxy or Apache config block found in `text` (a whole file or a paste with logs).
 
     strict: a block that does not parse raises ConfigError (check-config); otherwise it is skipped
     (diagnose: a half-pasted config must not stop the diagnosis).
+    path: where `text` was read from; an nginx config there that includes other files
+    (nginx.conf with `include sites-enabled/*;`) is read with its includes followed, as nginx does.
+    `nginx -T` output is read the same way, file by file.
     """
-    if split_nginx_dump(text):  # `nginx -T`: every file of the effective config, read where nginx includes it
+    whole = None
+    if path is not None and includes_other_files(text):
+        whole = lambda: analyze_nginx_file(path)  # noqa: E731
+    elif split_nginx_dump(text):
+        whole = lambda: analyze_nginx_dump(text, name)  # noqa: E731
+    if whole is not None:
         try:
-            return analyze_nginx_dump(text, name)
+            return whole()
         except ConfigError:
             if strict:
                 raise
@@ -56,12 +64,8 @@ def analyze_text(text: str, name: str = "pasted", *, strict: bool = False) -> li
 
 
 def analyze_file(path: str, name: str | None = None, text: str | None = None) -> list[Finding]:
-    """Findings for a config file on disk (check-config, --config). An nginx config that includes
-    other files (nginx.conf with `include sites-enabled/*;`) is read with its includes followed,
-    as nginx reads it; every other file is analysed as text. Raises ConfigError when it does not parse."""
+    """Findings for a config file on disk (check-config, --config); raises ConfigError when it does not parse."""
     if text is None:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
-    if includes_other_files(text):
-        return analyze_nginx_file(path)
-    return analyze_text(text, name or path, strict=True)
+    return analyze_text(text, name or path, strict=True, path=path)

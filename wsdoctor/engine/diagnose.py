@@ -151,7 +151,7 @@ def scan_logs(lib, intake: Intake, *, progress=None, cancelled=None, every: int 
                 yield line
         hits.extend(idx.matcher.scan_lines(counted(src.lines()), source=src.name))
         if kept:  # config blocks pasted among logs: best effort, a half-pasted block is skipped
-            findings.extend(analyze_text("\n".join(kept), src.name))
+            findings.extend(analyze_text("\n".join(kept), src.name, path=src.path))
     if progress is not None:
         progress(n)
     return Scan(hits, "\n".join(log_text), n, findings)
