@@ -39,6 +39,12 @@ def test_literal_match_survives_ids_and_case():
     assert [h.line for h in hits] == [2]
 
 
+def test_literal_match_survives_a_quoted_line_without_its_full_stop():
+    m = _matcher(kind="literal", pattern="Unsupported upgrade request.")
+    lines = ["WARNING:  Unsupported upgrade request", "WARNING:  Unsupported upgrade request.", "Unsupported upgrades"]
+    assert [h.line for h in m.scan_lines(lines)] == [1, 2]
+
+
 def test_fuzzy_match_catches_a_typo_and_reports_similarity():
     m = _matcher(kind="fuzzy", pattern="The WebSocket transport is not available, you must install a WebSocket server", min_score=85)
     hits = list(m.scan_lines(["The WebSocket transprot is not available, you must install a WebSocket server that"]))

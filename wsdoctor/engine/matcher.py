@@ -265,8 +265,11 @@ class SignatureMatcher:
         for pb in playbooks:
             for sig in pb.signatures:
                 regex = playbook_regex(sig.pattern) if sig.kind == "regex" else None
-                compiled.append(_Compiled(pb.id, sig, normalize_line(sig.pattern), regex,
-                                          sig.min_score or DEFAULT_FUZZY_MIN, len(compiled)))
+                norm = normalize_line(sig.pattern)
+                if sig.kind == "literal":
+                    # quoted log lines often lose their final full stop: "Unsupported upgrade request"
+                    norm = norm.rstrip(".!;, ") or norm
+                compiled.append(_Compiled(pb.id, sig, norm, regex, sig.min_score or DEFAULT_FUZZY_MIN, len(compiled)))
         return cls(compiled)
 
     def _check(self, c: _Compiled, raw: str, norm: str) -> float:
