@@ -28,7 +28,8 @@ STOP = frozenset(
     "i we you he she they me us my our your their them what which who whom whose how why where can could should "
     "would will shall may might must not no nor so than too very just also only still even again ever all any "
     "some such own same other more most few each both up down out off about above below under between through "
-    "get got gets getting make made use used using try tried trying see seen saw like one two".split()
+    "get got gets getting make made use used using try tried trying see seen saw like one two "
+    "lot lots thing things stuff really actually anyone someone please thanks hello guys".split()
 )
 ZH_STOP = frozenset("的了是在我我们你他她它这那就都也还和与或但如果然后时候一个没有不会可以什么怎么为什么问题现象".replace("", " ").split())
 
