@@ -29,3 +29,19 @@ def test_accuracy_on_real_incidents(lib, folder, min_top1, min_top3):
     assert len(cases) >= 40
     top1, top3 = _score(lib, cases)
     assert top1 >= min_top1 and top3 >= min_top3, f"{folder}: top1={top1:.0%} top3={top3:.0%}"
+
+
+def test_traditional_chinese_reports_rank_like_their_simplified_originals(lib):
+    """A user in Taiwan or Hong Kong writes the same report in traditional characters and
+    local wording (網路, 伺服器, 重新整理); the answer must not depend on the script."""
+    opencc = pytest.importorskip("opencc")
+    to_traditional = opencc.OpenCC("s2twp")
+    cases = [c for c in load_cases([HERE / "cases"]) if any("\u4e00" <= ch <= "\u9fff" for ch in c.get("symptoms") or "")]
+    assert len(cases) >= 20
+    same = 0
+    for case in cases:
+        simplified = [d.id for d in diagnose(lib, intake_for(case, "full")).diagnoses][:1]
+        traditional = dict(case, symptoms=to_traditional.convert(case["symptoms"]))
+        assert traditional["symptoms"] != case["symptoms"]
+        same += [d.id for d in diagnose(lib, intake_for(traditional, "full")).diagnoses][:1] == simplified
+    assert same >= 0.95 * len(cases), f"{same}/{len(cases)} traditional reports rank like the simplified ones"

@@ -319,3 +319,14 @@ def test_a_wss_socket_is_never_mixed_content(lib):
     if mixed in secure:  # still listed on the description's words, but held back by the URL, with that reason
         assert secure[mixed].score < plain[mixed].score
         assert any("wss://" in e.detail for e in secure[mixed].evidence)
+
+
+def test_traditional_chinese_is_read_in_the_playbooks_wording():
+    pytest.importorskip("opencc")
+    from wsdoctor.engine.text import to_simplified
+
+    out = to_simplified("透過負載平衡連線到伺服器，每隔 60 秒就逾時斷線，要重新整理頁面")
+    for word in ("通过", "负载均衡", "服务器", "超时", "刷新"):
+        assert word in out, out
+    assert to_simplified("消息要刷新页面才会出现，资料") == "消息要刷新页面才会出现，资料"  # simplified text is left alone
+    assert to_simplified("plain English, 60s") == "plain English, 60s"

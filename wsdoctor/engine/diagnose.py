@@ -14,7 +14,7 @@ from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.semantic import Semantic
 from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
-from wsdoctor.engine.text import BM25, coverage, tokenize
+from wsdoctor.engine.text import BM25, coverage, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
 from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes
 from wsdoctor.engine.topology import matches as topo_matches
@@ -180,6 +180,10 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
     """Rank the causes; `findings` adds evidence found outside the logs (a live probe), `skip`
     names symptoms the user could not answer, so the next question is never one of them."""
     idx = build_index(lib)
+    if intake.description:  # traditional Chinese is read as the simplified wording of the playbooks
+        described = to_simplified(intake.description)
+        if described != intake.description:
+            intake = intake.model_copy(update={"description": described})
     acc: dict[str, _Acc] = {pid: _Acc() for pid in idx.playbooks}
     scan = scan or scan_logs(lib, intake)
     if findings:

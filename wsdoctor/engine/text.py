@@ -58,6 +58,44 @@ def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return zh, en
 
 
+@lru_cache(maxsize=1)
+def _zh_variants() -> dict[str, str]:
+    text = resources.files("wsdoctor.data").joinpath("glossary.yaml").read_text(encoding="utf-8")
+    table = YAML(typ="safe").load(text).get("variants") or {}
+    return dict(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    try:
+        import opencc
+    except ImportError:  # the conversion is a refinement: without it traditional text still shares some characters
+        return None
+    return opencc.OpenCC("tw2sp")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese (Taiwan, Hong Kong) as the simplified, mainland wording of the playbooks.
+
+    OpenCC's tw2sp converts characters and common phrases (網路 -> 网络, 重新整理 -> 刷新);
+    the glossary's `variants` table then maps the IT words it keeps (逾時 -> 超时, 負載平衡 ->
+    负载均衡). Text that is already simplified (or has no Han characters) is returned as it is.
+    """
+    if not _HAN.search(text):
+        return text
+    conv = _opencc()
+    if conv is None:
+        return text
+    converted = conv.convert(text)
+    if converted == text:  # already simplified: mainland wording is left alone
+        return text
+    text = converted
+    for old, new in _zh_variants().items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 def zh_mode() -> str:
     return os.environ.get("WSDOCTOR_ZH_SEG", "bigram")
 
