@@ -68,6 +68,7 @@ def test_json_log_lines_are_unwrapped():
     ("proxy", "Nginx Proxy Manager", "nginx"), ("load_balancer", "AWS ALB", "aws-alb"),
     ("server", "node socket.io 4.x", "socket.io"), ("nodes", "3", "multiple"), ("nodes", "1", "1"),
     ("cdn", "CloudFront", "cloudfront"), ("proxy", "pfSense", "haproxy"), ("platform", "ECS Fargate", "aws-ecs-fargate"),
+    ("proxy", "宝塔面板", "nginx"), ("proxy", "寶塔面板", "nginx"), ("cdn", "阿里雲CDN", "alibaba-cdn"),
 ])
 def test_topology_values_are_lenient(key, raw, want):
     assert topo(key, raw).value == want

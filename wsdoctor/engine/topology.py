@@ -10,6 +10,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 from ruamel.yaml import YAML
 
+from wsdoctor.engine.text import to_simplified
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.playbook import TOPOLOGY_KEYS
 
@@ -91,7 +92,7 @@ def node_count(text: str, *, bare: bool = False) -> int | None:
 
 def normalize(key: str, raw: str) -> Normalized:
     key = check_key(key)
-    text = raw.strip()
+    text = to_simplified(raw.strip())  # 寶塔面板 is 宝塔面板
     low = text.lower()
     if low in EMPTY:
         return Normalized(key, None, raw, True)
