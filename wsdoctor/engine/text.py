@@ -23,11 +23,11 @@ from ruamel.yaml import YAML
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.]*[a-z0-9_]|[a-z0-9]")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 STOP = frozenset(
-    "a an the and or but if then when while of to in on at by for from with without into onto over after before "
+    "a an the and or but if then when while of to in on at by for from with into onto over after before "
     "is are was were be been being am do does did done have has had having it its this that these those there here "
     "i we you he she they me us my our your their them what which who whom whose how why where can could should "
-    "would will shall may might must not no nor so than too very just also only still even again ever all any "
-    "some such own same other more most few each both up down out off about above below under between through "
+    "would will shall may might must not no nor so than too very just also still even again ever all any "
+    "some such own other more most few each both up down out off about above below under between through "
     "get got gets getting make made use used using try tried trying see seen saw like one two "
     "lot lots thing things stuff really actually anyone someone please thanks hello guys".split()
 )
