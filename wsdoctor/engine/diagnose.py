@@ -14,7 +14,7 @@ from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.semantic import Semantic
 from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
-from wsdoctor.engine.text import BM25, coverage, to_simplified, tokenize
+from wsdoctor.engine.text import BM25, coverage, has_han, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
 from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes
 from wsdoctor.engine.topology import matches as topo_matches
@@ -77,7 +77,9 @@ def build_index(lib) -> Index:
                 if s.id == sid:
                     texts.extend(s.phrasings)
         for t in dict.fromkeys(texts):
-            terms = tokenize(t)
+            # a Chinese phrasing is its own characters: its glossary words (两次 -> twice, duplicate) would
+            # let one shared word cover most of it
+            terms = tokenize(t, expand=not has_han(t))
             if len(set(terms)) >= 2:
                 phrases[sid].append(terms)
     patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)

@@ -58,6 +58,10 @@ def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return zh, en
 
 
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
 @lru_cache(maxsize=1)
 def _zh_variants() -> dict[str, str]:
     text = resources.files("wsdoctor.data").joinpath("glossary.yaml").read_text(encoding="utf-8")
