@@ -59,6 +59,33 @@ def test_cached_vectors_rank_like_fresh_ones(lib, tmp_path, monkeypatch):
     assert {k: round(v.share, 6) for k, v in a.items()} == {k: round(v.share, 6) for k, v in b.items()}
 
 
+def test_a_repeated_description_skips_the_encoder_and_ranks_the_same(lib, tmp_path, monkeypatch):
+    """Answering the next question reruns the same description: its vector comes from the
+    cache, the encoder is never asked, and the cache holds a vector, not the words."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    q = "the chat stops updating until I reload, token sk-secret-123"
+    first = semantic.Semantic(lib.playbooks).closest(q)
+    stored = list((tmp_path / "wsdoctor" / "descriptions").glob("*.npy"))
+    assert len(stored) == 1 and b"sk-secret-123" not in stored[0].read_bytes()
+    again = semantic.Semantic(lib.playbooks)
+
+    def no_encoder(texts):
+        raise AssertionError("the encoder ran for a cached description")
+
+    monkeypatch.setattr(again.use, "encode", no_encoder)
+    second = again.closest(q)
+    assert {k: round(v.share, 6) for k, v in first.items()} == {k: round(v.share, 6) for k, v in second.items()}
+
+
+def test_description_cache_keeps_only_the_newest(lib, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(semantic, "QUERY_CACHE_SIZE", 3)
+    sem = semantic.Semantic(lib.playbooks)
+    for n in range(5):
+        sem.closest(f"the socket drops after {n + 2} minutes")
+    assert len(list((tmp_path / "wsdoctor" / "descriptions").glob("*.npy"))) == 3
+
+
 def test_unusable_cache_dir_still_diagnoses(lib, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache directory would go\n")

