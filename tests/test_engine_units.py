@@ -331,3 +331,15 @@ def test_traditional_chinese_is_read_in_the_playbooks_wording():
         assert word in out, out
     assert to_simplified("消息要刷新页面才会出现，资料") == "消息要刷新页面才会出现，资料"  # simplified text is left alone
     assert to_simplified("plain English, 60s") == "plain English, 60s"
+
+
+def test_naming_the_stack_is_not_describing_a_symptom(lib):
+    """Product names in symptom phrasings must not make a bare stack description read like
+    'works with one worker' or 'workers time out and restart'."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    report = diagnose(lib, Intake(description="Our stack: Flask-SocketIO with eventlet under gunicorn, nginx in front."))
+    claimed = {e.signature for d in report.diagnoses for e in d.evidence
+               if e.kind == "description" and e.signature not in (None, "semantic", "naive-bayes")}
+    assert not claimed & {"works-with-one-worker", "worker-timeout-restarts", "works-with-dev-server-only"}, claimed

@@ -16,7 +16,7 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, has_han, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
-from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes
+from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes, vocabulary
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook, regex
@@ -70,6 +70,7 @@ def build_index(lib) -> Index:
         for sig in pb.signatures:
             fields.append((sig.pattern, 1.0 if sig.kind != "regex" else 0.5))
         bm25.add(pb.id, fields)
+    tech = _technology_terms()
     for sid, sym in lib.symptoms.items():
         texts = [sym.text, sym.zh]
         for pb in pbs.values():
@@ -80,6 +81,9 @@ def build_index(lib) -> Index:
             # a Chinese phrasing is its own characters: its glossary words (两次 -> twice, duplicate) would
             # let one shared word cover most of it
             terms = tokenize(t, expand=not has_han(t))
+            # a symptom is an observation: product names in its phrasings would let a report that
+            # only names its stack ("gunicorn with eventlet") read like "works with one worker"
+            terms = [w for w in terms if w not in tech]
             if len(set(terms)) >= 2:
                 phrases[sid].append(terms)
     patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)
@@ -90,6 +94,23 @@ def build_index(lib) -> Index:
                 NaiveBayes(pbs.values()))
     _CACHE[key] = idx
     return idx
+
+
+def _technology_terms() -> frozenset[str]:
+    """Words that name a product (nginx, gunicorn, cloudfront), not something a user saw."""
+    names: set[str] = set()
+    for key, values in vocabulary().items():
+        if key in ("framework", "server", "proxy", "cdn", "platform", "load_balancer"):
+            names.update(values)
+    # words inside product names that users also write about what they see ("one worker", "the cache")
+    generic = set(tokenize("worker workers server proxy socket websocket web http node load balancer app application "
+                           "cloud engine front door end run fast open manager panel gateway ingress controller several "
+                           "multiple single instance replica network transport upstream cache cdn ws lb channel channels "
+                           "code home window windows service bare metal docker python", expand=False))
+    out: set[str] = set()
+    for n in names:
+        out.update(t for t in tokenize(n, expand=False) if t not in generic)
+    return frozenset(out)
 
 
 def _clip(text: str, n: int) -> str:
