@@ -115,6 +115,20 @@ def test_show_in_chinese():
     assert "反向代理" in out and "proxy_http_version 1.1" in out
 
 
+def test_traditional_chinese_output_for_taiwan_and_hong_kong():
+    pytest.importorskip("opencc")
+    out = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh-tw").stdout.decode()
+    assert "轉發" in out and "转发" not in out and "proxy_http_version 1.1" in out
+    # a zh_TW locale gives the same, and a traditional description is understood
+    proc = run_cli("diagnose", "--describe", "連線每隔 60 秒就斷開，透過 nginx 反向代理", "--top", "1",
+                   env={"LANG": "zh_TW.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    first = proc.stdout.decode().splitlines()[2:4]
+    assert "proxy-idle-timeout" in first[0], first
+    assert "連線" in first[1] and "连接" not in first[1], first
+    plain = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh").stdout.decode()
+    assert "转发" in plain
+
+
 def test_make_run_without_terminal_diagnoses_the_example():
     proc = run_cli("run-example-or-wizard", stdin=b"")
     assert proc.returncode == 0, proc.stderr

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from wsdoctor import __version__
 from wsdoctor.errors import ExitCode, PlaybookError, Problems, WsdoctorError
+
+LANGS = ["en", "zh", "zh-tw"]  # zh-tw: the Chinese output in traditional characters
 
 EPILOG_MAIN = """\
 examples:
@@ -101,16 +104,19 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
                    help="ask yes/no questions on the terminal first, re-ranking after each answer "
                         "(the logs may still come from a pipe)")
     p.add_argument("--questions", type=int, default=3, metavar="N", help="with --ask: at most N questions (default 3)")
-    p.add_argument("--lang", choices=["en", "zh"], default=None, help="language of titles and summaries (default: from the locale)")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="language of titles and summaries; zh-tw: traditional characters (default: from the locale)")
     p.add_argument("--no-redact", action="store_true", help="keep tokens, cookies and signatures in quoted evidence")
     _add_playbook_dirs(p)
+
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="wsdoctor", description="Find out why WebSocket / Socket.IO connections fail, and get the fix for your stack.",
                     epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"wsdoctor {__version__}")
-    parser.add_argument("--lang", choices=["en", "zh"], default=None, help="wizard language (default: from the locale)")
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="wizard language (default: from the locale); zh-tw is shown as zh in the wizard")
     parser.add_argument("--playbooks", dest="playbooks_global", action="append", default=[], metavar="DIR",
                         help="add a directory of team playbooks (repeatable; also WSDOCTOR_PLAYBOOKS)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -156,7 +162,7 @@ def build_parser() -> Parser:
     _add_playbook_dirs(pl)
     ps = pbs.add_parser("show", help="one playbook, human-readable")
     ps.add_argument("id")
-    ps.add_argument("--lang", choices=["en", "zh"], default=None)
+    ps.add_argument("--lang", choices=LANGS, default=None)
     _add_playbook_dirs(ps)
     pli = pbs.add_parser("lint", help="check playbooks: schema, ids, regexes, weak signatures, examples",
                          epilog="exit status: 0 clean, 1 findings, 2 unusable input",
@@ -182,11 +188,26 @@ def _dirs(args: argparse.Namespace) -> list[str]:
     return list(getattr(args, "playbooks_global", []) or []) + list(getattr(args, "playbooks", []) or [])
 
 
+def _locale() -> str:
+    return (os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or "").lower()
+
+
 def _lang(args: argparse.Namespace) -> str:
+    """en or zh: the language the playbooks are written in."""
     if getattr(args, "lang", None):
-        return args.lang
-    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "zh" if loc.lower().startswith("zh") else "en"
+        return "zh" if args.lang.startswith("zh") else "en"
+    return "zh" if _locale().startswith("zh") else "en"
+
+
+def _script(args: argparse.Namespace, text: str) -> str:
+    """Chinese output in traditional characters for --lang zh-tw or a zh_TW / zh_HK / zh_Hant locale."""
+    lang = getattr(args, "lang", None)
+    loc = _locale()
+    if lang == "zh-tw" or (lang is None and re.match(r"zh[_-](tw|hk|mo|hant)", loc)):
+        from wsdoctor.engine.text import to_traditional
+
+        return to_traditional(text)
+    return text
 
 
 def cmd_playbooks(args: argparse.Namespace) -> int:
@@ -207,7 +228,7 @@ def cmd_playbooks(args: argparse.Namespace) -> int:
                 print(f"{p.id:<{width}}  {p.category.value:<13}  {p.title}")
         return ExitCode.OK
     if args.pb_command == "show":
-        print(text_out.render_playbook(lib.get(args.id), lang=_lang(args)))
+        print(_script(args, text_out.render_playbook(lib.get(args.id), lang=_lang(args))))
         return ExitCode.OK
     if args.pb_command == "symptoms":
         items = sorted(lib.symptoms.values(), key=lambda s: s.id)
@@ -274,8 +295,8 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
     else:
         report = diagnose(lib, intake, top=args.top)
     fmt = "markdown" if runbook else args.format
-    out = render(fmt, lib, intake, report, lang=lang, redact=not args.no_redact,
-                 color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    out = _script(args, render(fmt, lib, intake, report, lang=lang, redact=not args.no_redact,
+                               color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     if runbook and args.output:
         from wsdoctor.export.files import write_new
 
@@ -385,7 +406,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     report = diagnose(lib, intake, top=args.top, findings=result.findings)
     steps = [{"step": s.name, "ok": s.ok, "detail": clean(s.detail)} for s in result.steps]
     if args.format == "json":
-        doc = json.loads(render("json", lib, intake, report, lang=_lang(args), redact=not args.no_redact))
+        doc = json.loads(_script(args, render("json", lib, intake, report, lang=_lang(args), redact=not args.no_redact)))
         doc["probe"] = {"url": clean(args.url), "steps": steps}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return ExitCode.OK
@@ -394,7 +415,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         mark = {True: "ok  ", False: "FAIL", None: "--  "}
         lines = [f"probe {clean(args.url)}"] + [f"  [{mark[s['ok']]}] {s['step']}: {s['detail']}" for s in steps]
         sys.stdout.write("\n".join(lines) + "\n\n")
-    sys.stdout.write(render(args.format, lib, intake, report, lang=_lang(args), redact=not args.no_redact, color=color))
+    sys.stdout.write(_script(args, render(args.format, lib, intake, report, lang=_lang(args), redact=not args.no_redact,
+                                          color=color)))
     return ExitCode.OK
 
 

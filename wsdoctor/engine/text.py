@@ -100,6 +100,23 @@ def to_simplified(text: str) -> str:
     return text
 
 
+def to_traditional(text: str) -> str:
+    """Chinese output for readers in Taiwan and Hong Kong (OpenCC s2twp: characters and wording);
+    unchanged when OpenCC is missing or the text has no Han characters."""
+    if not _HAN.search(text):
+        return text
+    try:
+        import opencc
+    except ImportError:
+        return text
+    return _s2twp(opencc).convert(text)
+
+
+@lru_cache(maxsize=1)
+def _s2twp(opencc):
+    return opencc.OpenCC("s2twp")
+
+
 def zh_mode() -> str:
     return os.environ.get("WSDOCTOR_ZH_SEG", "bigram")
 
