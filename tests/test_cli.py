@@ -124,7 +124,7 @@ def test_traditional_chinese_output_for_taiwan_and_hong_kong():
                    env={"LANG": "zh_TW.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     first = proc.stdout.decode().splitlines()[2:4]
     assert "proxy-idle-timeout" in first[0], first
-    assert "連線" in first[1] and "连接" not in first[1], first
+    assert "關" in first[1] and "关" not in first[1], first
     plain = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh").stdout.decode()
     assert "转发" in plain
 

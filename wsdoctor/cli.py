@@ -291,7 +291,7 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
         raise WsdoctorError("--top must be at least 1")
     lang = _lang(args)
     if args.ask:
-        intake, report = _ask(lib, intake, args.questions, top=args.top, lang=lang)
+        intake, report = _ask(lib, intake, args.questions, top=args.top, lang=lang, say=lambda text: _script(args, text))
     else:
         report = diagnose(lib, intake, top=args.top)
     fmt = "markdown" if runbook else args.format
@@ -307,11 +307,11 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
     return ExitCode.OK
 
 
-YES = {"y", "yes", "是", "是的", "对", "有"}
-NO = {"n", "no", "否", "不", "不是", "没有"}
+YES = {"y", "yes", "是", "是的", "对", "對", "有"}
+NO = {"n", "no", "否", "不", "不是", "没有", "沒有"}
 
 
-def _ask(lib, intake, limit: int, *, top: int, lang: str):
+def _ask(lib, intake, limit: int, *, top: int, lang: str, say=lambda text: text):
     """Ask the next question on the terminal up to `limit` times, re-ranking after each answer.
     Questions go to /dev/tty, so standard input can carry the logs and standard output stays clean."""
     from wsdoctor.engine.diagnose import diagnose, scan_logs
@@ -331,12 +331,12 @@ def _ask(lib, intake, limit: int, *, top: int, lang: str):
             q = report.next_question
             if q is None:
                 break
-            tty.write(f"\n[{n}/{limit}] {q.zh if zh else q.text}\n"
-                      + ("  [y] 是  [n] 否  [?] 不知道  [q] 结束: " if zh else "  [y]es  [n]o  [?] don't know  [q]uit: "))
+            tty.write(say(f"\n[{n}/{limit}] {q.zh if zh else q.text}\n"
+                          + ("  [y] 是  [n] 否  [?] 不知道  [q] 结束: " if zh else "  [y]es  [n]o  [?] don't know  [q]uit: ")))
             tty.flush()
             line = tty_in.readline()
             answer = line.strip().lower()
-            if not line or answer in ("q", "quit", "结束"):
+            if not line or answer in ("q", "quit", "结束", "結束"):
                 break
             if answer in YES or answer in NO:
                 intake = intake.model_copy(update={"symptoms": {**intake.symptoms, q.symptom: answer in YES}})

@@ -101,20 +101,21 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """Chinese output for readers in Taiwan and Hong Kong (OpenCC s2twp: characters and wording);
-    unchanged when OpenCC is missing or the text has no Han characters."""
+    """Chinese output for readers in Taiwan and Hong Kong: traditional characters (OpenCC s2tw).
+    Characters only, not Taiwan wording: s2twp's phrase table turns 重载 (reload) into 過載
+    (overload). Unchanged when OpenCC is missing or the text has no Han characters."""
     if not _HAN.search(text):
         return text
     try:
         import opencc
     except ImportError:
         return text
-    return _s2twp(opencc).convert(text)
+    return _s2tw(opencc).convert(text)
 
 
 @lru_cache(maxsize=1)
-def _s2twp(opencc):
-    return opencc.OpenCC("s2twp")
+def _s2tw(opencc):
+    return opencc.OpenCC("s2tw")
 
 
 def zh_mode() -> str:
