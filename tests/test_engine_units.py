@@ -329,6 +329,7 @@ def test_traditional_chinese_is_read_in_the_playbooks_wording():
     out = to_simplified("透過負載平衡連線到伺服器，每隔 60 秒就逾時斷線，要重新整理頁面")
     for word in ("通过", "负载均衡", "服务器", "超时", "刷新"):
         assert word in out, out
+    assert to_simplified("分頁切到背景就斷線，同一個帳號") == "标签页切到后台就断线，同一个账号"
     assert to_simplified("消息要刷新页面才会出现，资料") == "消息要刷新页面才会出现，资料"  # simplified text is left alone
     assert to_simplified("plain English, 60s") == "plain English, 60s"
 
