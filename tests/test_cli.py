@@ -115,7 +115,7 @@ def test_show_in_chinese():
     assert "反向代理" in out and "proxy_http_version 1.1" in out
 
 
-def test_traditional_chinese_output_for_taiwan_and_hong_kong():
+def test_traditional_chinese_output_for_taiwan_and_hong_kong(tmp_path):
     pytest.importorskip("opencc")
     out = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh-tw").stdout.decode()
     assert "轉發" in out and "转发" not in out and "proxy_http_version 1.1" in out
@@ -127,6 +127,13 @@ def test_traditional_chinese_output_for_taiwan_and_hong_kong():
     assert "關" in first[1] and "关" not in first[1], first
     plain = run_cli("playbooks", "show", "proxy-missing-upgrade-headers", "--lang", "zh").stdout.decode()
     assert "转发" in plain
+    # what the user pasted is quoted as it was, in the text output and in the runbook
+    log = tmp_path / "console.txt"
+    log.write_text("从AI页面跳转到主站时，浏览器显示无法打开此网页\n错误代码:11\n", encoding="utf-8")
+    for cmd in ("diagnose", "runbook"):
+        out = run_cli(cmd, str(log), "--lang", "zh-tw", "--top", "1").stdout.decode()
+        assert "错误代码:11" in out and "錯誤代碼:11" not in out, (cmd, out)
+        assert "整頁跳轉" in out, (cmd, out)
 
 
 def test_make_run_without_terminal_diagnoses_the_example():

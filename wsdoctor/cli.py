@@ -199,15 +199,34 @@ def _lang(args: argparse.Namespace) -> str:
     return "zh" if _locale().startswith("zh") else "en"
 
 
-def _script(args: argparse.Namespace, text: str) -> str:
-    """Chinese output in traditional characters for --lang zh-tw or a zh_TW / zh_HK / zh_Hant locale."""
-    lang = getattr(args, "lang", None)
-    loc = _locale()
-    if lang == "zh-tw" or (lang is None and re.match(r"zh[_-](tw|hk|mo|hant)", loc)):
-        from wsdoctor.engine.text import to_traditional
+_VERBATIM = re.compile(r"`[^`\n]*`")  # quoted log lines, descriptions and settings in Markdown
 
-        return to_traditional(text)
-    return text
+
+def _script(args: argparse.Namespace, text: str, fmt: str = "text") -> str:
+    """Chinese output in traditional characters for --lang zh-tw or a zh_TW / zh_HK / zh_Hant locale.
+
+    Only wsdoctor's own words are converted: what the user pasted is quoted as it was (Markdown
+    code spans, fenced blocks and > quotes; the `log FILE:LINE:` evidence lines of the text
+    output), and JSON is left alone."""
+    lang = getattr(args, "lang", None)
+    if fmt == "json" or not (lang == "zh-tw" or (lang is None and re.match(r"zh[_-](tw|hk|mo|hant)", _locale()))):
+        return text
+    from wsdoctor.engine.text import to_traditional
+
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+        elif fenced or line.lstrip().startswith(">") or (fmt == "text" and line.lstrip().startswith("log ")):
+            out.append(line)
+        elif fmt == "markdown":
+            spans = _VERBATIM.findall(line)
+            parts = _VERBATIM.split(line)
+            out.append("".join(to_traditional(p) + (spans[i] if i < len(spans) else "") for i, p in enumerate(parts)))
+        else:
+            out.append(to_traditional(line))
+    return "\n".join(out)
 
 
 def cmd_playbooks(args: argparse.Namespace) -> int:
@@ -296,7 +315,7 @@ def cmd_diagnose(args: argparse.Namespace, *, runbook: bool = False) -> int:
         report = diagnose(lib, intake, top=args.top)
     fmt = "markdown" if runbook else args.format
     out = _script(args, render(fmt, lib, intake, report, lang=lang, redact=not args.no_redact,
-                               color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+                               color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), fmt)
     if runbook and args.output:
         from wsdoctor.export.files import write_new
 
@@ -406,7 +425,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     report = diagnose(lib, intake, top=args.top, findings=result.findings)
     steps = [{"step": s.name, "ok": s.ok, "detail": clean(s.detail)} for s in result.steps]
     if args.format == "json":
-        doc = json.loads(_script(args, render("json", lib, intake, report, lang=_lang(args), redact=not args.no_redact)))
+        doc = json.loads(render("json", lib, intake, report, lang=_lang(args), redact=not args.no_redact))
         doc["probe"] = {"url": clean(args.url), "steps": steps}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return ExitCode.OK
@@ -416,7 +435,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         lines = [f"probe {clean(args.url)}"] + [f"  [{mark[s['ok']]}] {s['step']}: {s['detail']}" for s in steps]
         sys.stdout.write("\n".join(lines) + "\n\n")
     sys.stdout.write(_script(args, render(args.format, lib, intake, report, lang=_lang(args), redact=not args.no_redact,
-                                          color=color)))
+                                          color=color), args.format))
     return ExitCode.OK
 
 
