@@ -82,6 +82,8 @@ def test_unknown_topology_value_is_kept_as_free_text():
 def test_chinese_text_reaches_english_terms():
     toks = tokenize("刷新页面后连不上，每隔60秒断开")
     assert {"refresh", "disconnect", "60"} <= set(toks)
+    # 一直连接失败 ("keeps failing to connect") holds 直连 ("direct") only by accident
+    assert "direct" not in tokenize("websocket 一直连接失败") and "direct" in tokenize("直连后端端口正常")
 
 
 @pytest.mark.parametrize("secret,text", [

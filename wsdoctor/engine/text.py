@@ -50,12 +50,28 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _glossary_data() -> dict:
     text = resources.files("wsdoctor.data").joinpath("glossary.yaml").read_text(encoding="utf-8")
-    data = YAML(typ="safe").load(text)
+    return YAML(typ="safe").load(text) or {}
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    data = _glossary_data()
     zh = {k: [str(v) for v in vs] for k, vs in (data.get("zh") or {}).items()}
     en = {k: [str(v) for v in vs] for k, vs in (data.get("en") or {}).items()}
     return zh, en
+
+
+@lru_cache(maxsize=1)
+def _collisions() -> dict[str, list[str]]:
+    return {str(k): [str(v) for v in vs] for k, vs in (_glossary_data().get("collisions") or {}).items()}
+
+
+def _zh_term_in(term: str, text: str) -> bool:
+    """The glossary term occurs in the text other than inside an unrelated longer word."""
+    n = text.count(term)
+    return n > 0 and n > sum(text.count(longer) for longer in _collisions().get(term, ()))
 
 
 def has_han(text: str) -> bool:
@@ -64,8 +80,7 @@ def has_han(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _zh_variants() -> dict[str, str]:
-    text = resources.files("wsdoctor.data").joinpath("glossary.yaml").read_text(encoding="utf-8")
-    table = YAML(typ="safe").load(text).get("variants") or {}
+    table = _glossary_data().get("variants") or {}
     return dict(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
 
 
@@ -161,7 +176,7 @@ def _tokenize(text: str, expand: bool, mode: str) -> list[str]:
         out.extend(_han_tokens(run, mode))
     if expand:
         for term, words in zh_gloss.items():
-            if term in text:
+            if _zh_term_in(term, text):
                 out.extend(_stem(w) for w in words)
     for m in _WORD.finditer(text):
         w = m.group()
