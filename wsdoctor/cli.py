@@ -110,7 +110,6 @@ def _add_intake_args(p: argparse.ArgumentParser) -> None:
     _add_playbook_dirs(p)
 
 
-
 def build_parser() -> Parser:
     parser = Parser(prog="wsdoctor", description="Find out why WebSocket / Socket.IO connections fail, and get the fix for your stack.",
                     epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -199,7 +198,7 @@ def _lang(args: argparse.Namespace) -> str:
     return "zh" if _locale().startswith("zh") else "en"
 
 
-_VERBATIM = re.compile(r"`[^`\n]*`")  # quoted log lines, descriptions and settings in Markdown
+_VERBATIM = re.compile(r"(`[^`\n]*`)")  # quoted log lines, descriptions and settings in Markdown
 
 
 def _script(args: argparse.Namespace, text: str, fmt: str = "text") -> str:
@@ -220,10 +219,8 @@ def _script(args: argparse.Namespace, text: str, fmt: str = "text") -> str:
             out.append(line)
         elif fenced or line.lstrip().startswith(">") or (fmt == "text" and line.lstrip().startswith("log ")):
             out.append(line)
-        elif fmt == "markdown":
-            spans = _VERBATIM.findall(line)
-            parts = _VERBATIM.split(line)
-            out.append("".join(to_traditional(p) + (spans[i] if i < len(spans) else "") for i, p in enumerate(parts)))
+        elif fmt == "markdown":  # split() keeps the code spans at the odd positions
+            out.append("".join(p if i % 2 else to_traditional(p) for i, p in enumerate(_VERBATIM.split(line))))
         else:
             out.append(to_traditional(line))
     return "\n".join(out)

@@ -84,13 +84,14 @@ def _zh_variants() -> dict[str, str]:
     return dict(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
 
 
-@lru_cache(maxsize=1)
-def _opencc():
+@lru_cache(maxsize=2)
+def _opencc(config: str):
+    """An OpenCC converter, or None without the package (the conversion is a refinement)."""
     try:
         import opencc
-    except ImportError:  # the conversion is a refinement: without it traditional text still shares some characters
+    except ImportError:
         return None
-    return opencc.OpenCC("tw2sp")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
@@ -100,9 +101,7 @@ def to_simplified(text: str) -> str:
     the glossary's `variants` table then maps the IT words it keeps (逾時 -> 超时, 負載平衡 ->
     负载均衡). Text that is already simplified (or has no Han characters) is returned as it is.
     """
-    if not _HAN.search(text):
-        return text
-    conv = _opencc()
+    conv = _opencc("tw2sp") if has_han(text) else None
     if conv is None:
         return text
     converted = conv.convert(text)
@@ -119,18 +118,8 @@ def to_traditional(text: str) -> str:
     """Chinese output for readers in Taiwan and Hong Kong: traditional characters (OpenCC s2tw).
     Characters only, not Taiwan wording: s2twp's phrase table turns 重载 (reload) into 過載
     (overload). Unchanged when OpenCC is missing or the text has no Han characters."""
-    if not _HAN.search(text):
-        return text
-    try:
-        import opencc
-    except ImportError:
-        return text
-    return _s2tw(opencc).convert(text)
-
-
-@lru_cache(maxsize=1)
-def _s2tw(opencc):
-    return opencc.OpenCC("s2tw")
+    conv = _opencc("s2tw") if has_han(text) else None
+    return conv.convert(text) if conv is not None else text
 
 
 def zh_mode() -> str:
