@@ -16,7 +16,7 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, has_han, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
-from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, socket_schemes, vocabulary
+from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, shows_intermediary, socket_schemes, vocabulary
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook, regex
@@ -368,6 +368,14 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
     middle = ("proxy", "cdn", "load-balancer")
     if not scan.findings and not any(k in intake.topology for k in INTERMEDIARY_KEYS):  # a config or probe knows better
         direct = direct_loopback(said_and_seen)
+        if not direct and not shows_intermediary(said_and_seen):
+            # nothing in between is named or seen at all: causes that live only there drop a little
+            for pid, pb in idx.playbooks.items():
+                if pb.needs_intermediary:
+                    acc[pid].score += W.W_UNSEEN
+                    acc[pid].evidence.append(Evidence(
+                        kind="topology", text="no proxy, CDN or load balancer", points=W.W_UNSEEN,
+                        detail="no proxy, CDN or load balancer is named or seen, and this cause lives in one"))
         if direct:
             no_tls = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
             for pid, pb in idx.playbooks.items():

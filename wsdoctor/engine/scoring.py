@@ -20,6 +20,7 @@ W_TOPO = 0.6           # each topology key named in applies_when
 W_TOPO_ANY = 0.2       # ... when the playbook only asks for the component to be present
 W_EXCLUDE = -2.5       # topology that rules the cause out
 W_SCHEME = -1.0        # the socket URL's scheme rules the cause out (wss:// is never mixed content)
+W_UNSEEN = -1.0        # nothing in between is named or seen: causes that need a proxy, CDN or balancer drop
 W_DIRECT = -1.0        # the socket URL is an app port on localhost: proxy, CDN and balancer causes drop
 SYMPTOM_COVERAGE = 0.5 # share of a symptom phrase the description must contain
 MIN_EVIDENCE = 0.3     # below this (without topology) a cause is not listed

@@ -229,11 +229,15 @@ class BM25:
 
 
 def coverage(phrase_terms: list[str], query: set[str], idf) -> float:
-    """IDF-weighted share of a phrase's terms that the query contains (0..1)."""
+    """How much of a phrase the query contains (0..1)."""
     uniq = set(phrase_terms)
     if not uniq:
         return 0.0
     total = sum(idf(t) for t in uniq)
     if total <= 0:
         return 0.0
-    return sum(idf(t) for t in uniq if t in query) / total
+    # half the IDF-weighted share, half the plain share of words: one rare word in common
+    # ("safari", "127.0.0.1") must not read as the whole phrase
+    weighted = sum(idf(t) for t in uniq if t in query) / total
+    plain = sum(1 for t in uniq if t in query) / len(uniq)
+    return 0.5 * weighted + 0.5 * plain

@@ -138,12 +138,17 @@ _INTERMEDIARY = re.compile(
     r"|reverse[- ]proxy|\bproxy\b|\bcdn\b|代理|负载均衡|反代", re.I)
 
 
+def shows_intermediary(text: str) -> bool:
+    """Does the text name or show a proxy, CDN or balancer (a word, a header, a log shape)?"""
+    return bool(_INTERMEDIARY.search(text))
+
+
 def direct_loopback(text: str) -> str | None:
     """The loopback address the failing socket talks to, when every socket URL in the text is one
     with an app port (ws://localhost:8000/ws): nothing sits between browser and server then.
     None when there is no socket URL, any other host, a bare :80/:443 (a local proxy may
     listen there), or when the text names or shows a proxy, CDN or balancer at all."""
-    if _INTERMEDIARY.search(text):
+    if shows_intermediary(text):
         return None
     seen = None
     for m in _SOCKET_URL.finditer(text):

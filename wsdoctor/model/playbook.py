@@ -177,6 +177,8 @@ class Playbook(Strict):
     )
     excludes_schemes: list[Literal["ws", "wss"]] = Field(
         default_factory=list, description="socket URL schemes this cause cannot occur over (wss:// is never mixed content)")
+    needs_intermediary: bool = Field(
+        default=False, description="the cause lives in a proxy, CDN or balancer: less likely when none is named or seen")
     symptoms: list[Symptom] = Field(min_length=1)
     signatures: list[Signature] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list, description="terms (any language) that point at this cause")
