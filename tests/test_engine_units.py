@@ -346,3 +346,52 @@ def test_naming_the_stack_is_not_describing_a_symptom(lib):
     claimed = {e.signature for d in report.diagnoses for e in d.evidence
                if e.kind == "description" and e.signature not in (None, "semantic", "naive-bayes")}
     assert not claimed & {"works-with-one-worker", "worker-timeout-restarts", "works-with-dev-server-only"}, claimed
+
+
+def _score(rep, pid):
+    return next((d.score for d in rep.diagnoses if d.id == pid), 0.0)
+
+
+def test_nothing_in_between_lowers_causes_that_live_in_a_proxy(lib):
+    """A report that names no proxy, CDN or balancer, and shows none, counts a little against
+    causes that can only live there; naming one (or a log line of one) lifts that again."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    desc = "the streamed answer shows up all at once when the handler returns instead of token by token"
+    bare = diagnose(lib, Intake(description=desc), top=33)
+    behind = diagnose(lib, Intake(description=desc, topology={"proxy": "nginx"}), top=33)
+    said = diagnose(lib, Intake(description=desc + ", and we run it behind a reverse proxy"), top=33)
+    unseen = [e for d in bare.diagnoses if d.id == "proxy-buffering-delays" for e in d.evidence
+              if e.kind == "topology" and e.points < 0]
+    assert unseen and "no proxy" in unseen[0].detail
+    for rep in (behind, said):
+        assert not any("no proxy, CDN or load balancer is named" in e.detail for d in rep.diagnoses for e in d.evidence)
+    assert _score(bare, "proxy-buffering-delays") < _score(said, "proxy-buffering-delays")
+    # compression needs nothing in between, so it keeps its score
+    assert _score(bare, "compression-breaks-transport") >= _score(behind, "compression-breaks-transport") - 1e-9
+
+
+def test_one_rare_word_in_common_is_not_a_whole_phrase():
+    from wsdoctor.engine.text import coverage
+
+    idf = {"safari": 3.0, "cannot": 0.5, "connect": 0.4, "websocket": 0.2, "127.0.0.1": 3.0,
+           "127": 2.0, "0": 1.0, "1": 1.0, "request": 0.5, "go": 0.3}.get
+    assert coverage(["safari", "cannot", "connect", "websocket"], {"safari"}, idf) < 0.7
+    assert coverage(["safari", "cannot", "connect", "websocket"], {"safari", "cannot", "connect"}, idf) > 0.8
+    # the parts of a dotted word are the same word: 127.0.0.1 counts once, not four times
+    phrase = ["request", "go", "127.0.0.1", "127", "0", "1"]
+    assert coverage(phrase, {"127.0.0.1", "127", "0", "1"}, idf) < 0.6
+
+
+def test_sentence_patterns_read_across_the_dots_of_an_address_or_socket_io(lib):
+    """'[^.]{0,60}' keeps a pattern inside one sentence; the dots of 192.168.1.5 or socket.io
+    must not end that sentence."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    desc = ('I point the client at IO.socket("http://192.168.1.5:80/socketio/1/") but it still makes '
+            'its calls to http://192.168.1.5:80/socketio without the /1/, so it never connects')
+    rep = diagnose(lib, Intake(description=desc), top=33)
+    claimed = {e.signature for d in rep.diagnoses for e in d.evidence if e.kind == "description"}
+    assert "namespace-path-confusion" in claimed

@@ -198,6 +198,9 @@ def _relative(scores: dict[str, float]) -> dict[str, float]:
     return {k: v / top * damp for k, v in scores.items()}
 
 
+_INNER_DOT = re.compile(r"(?<=\S)\.(?=[^\s.])")
+
+
 def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
              findings: list[Finding] | None = None, skip: frozenset[str] | set[str] = frozenset()) -> Report:
     """Rank the causes; `findings` adds evidence found outside the logs (a live probe), `skip`
@@ -278,10 +281,14 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                         kind="description", text=c.sentence, signature="semantic",
                         detail=f"closest in meaning: '{_clip(c.sentence, 100)}' (similarity {c.cosine:.2f})", points=round(pts, 3)))
         qset = set(q)
+        # patterns keep to one sentence with [^.;!?]; the dots inside socket.io, an address or
+        # a file name are not sentence ends, so the text is also read with those dots masked
+        masked = _INNER_DOT.sub("\u00b7", intake.description)
+        texts = (intake.description, masked) if masked != intake.description else (intake.description,)
         for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:
                 continue
-            pattern = any(p.search(intake.description) for p in idx.symptom_patterns.get(sid, ()))
+            pattern = any(p.search(t) for p in idx.symptom_patterns.get(sid, ()) for t in texts)
             if pattern:
                 cov = 1.0
             else:

@@ -231,6 +231,8 @@ class BM25:
 def coverage(phrase_terms: list[str], query: set[str], idf) -> float:
     """How much of a phrase the query contains (0..1)."""
     uniq = set(phrase_terms)
+    # a dotted word counts once: 127.0.0.1, not also 127, 0 and 1
+    uniq -= {p for t in uniq if "." in t for p in re.split(r"[._]", t) if p != t}
     if not uniq:
         return 0.0
     total = sum(idf(t) for t in uniq)
