@@ -14,7 +14,7 @@ from wsdoctor.engine.bayes import NaiveBayes
 from wsdoctor.engine.semantic import Semantic
 from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
-from wsdoctor.engine.text import BM25, coverage, has_han, to_simplified, tokenize
+from wsdoctor.engine.text import BM25, coverage, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
 from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, shows_intermediary, socket_schemes, vocabulary
 from wsdoctor.engine.topology import matches as topo_matches
@@ -78,9 +78,9 @@ def build_index(lib) -> Index:
                 if s.id == sid:
                     texts.extend(s.phrasings)
         for t in dict.fromkeys(texts):
-            # a Chinese phrasing is its own characters: its glossary words (两次 -> twice, duplicate) would
-            # let one shared word cover most of it
-            terms = tokenize(t, expand=not has_han(t))
+            # a phrasing is its own words: their glossary synonyms (两次 -> twice, duplicate; certificate
+            # -> cert) would let one shared word cover most of it. The query is expanded instead.
+            terms = tokenize(t, expand=False)
             # a symptom is an observation: product names in its phrasings would let a report that
             # only names its stack ("gunicorn with eventlet") read like "works with one worker"
             terms = [w for w in terms if w not in tech]
