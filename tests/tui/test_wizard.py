@@ -18,8 +18,11 @@ MAX_QUESTIONS = 5
 
 
 async def settle(app, pilot):
-    for _ in range(3):
+    # the scan, rank and probe steps run in thread workers, and one may start the next: wait for
+    # each to finish (under load a few pauses are not enough), then for the messages they post
+    for _ in range(4):
         await pilot.pause()
+        await app.workers.wait_for_complete()
         await app.idle()
     await pilot.pause()
 
