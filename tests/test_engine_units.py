@@ -224,6 +224,10 @@ def test_a_socket_straight_to_an_app_port_on_loopback(text, want):
     assert direct_loopback(text) == want
 
 
+def _score(rep, pid):
+    return next((d.score for d in rep.diagnoses if d.id == pid), 0.0)
+
+
 def test_a_loopback_socket_lowers_proxy_and_tls_causes(lib):
     from wsdoctor.engine.diagnose import diagnose
     from wsdoctor.model.intake import Intake, LogSource
@@ -233,9 +237,8 @@ def test_a_loopback_socket_lowers_proxy_and_tls_causes(lib):
     local = diagnose(lib, Intake(description=desc, logs=[LogSource(name="console", text=log)]), top=33)
     remote = diagnose(lib, Intake(description=desc, logs=[LogSource(name="console", text=log.replace(
         "ws://localhost:8000", "wss://chat.example.com"))]), top=33)
-    score = lambda rep, pid: next((d.score for d in rep.diagnoses if d.id == pid), 0.0)  # noqa: E731
     for pid in ("proxy-missing-upgrade-headers", "mixed-content-insecure-ws"):
-        assert score(local, pid) < score(remote, pid), pid
+        assert _score(local, pid) < _score(remote, pid), pid
     ev = [e for d in local.diagnoses for e in d.evidence if e.kind == "topology" and e.points < 0]
     assert any("ws://localhost:8000" in e.detail for e in ev)
     # a proxy the user names is believed over the URL
@@ -346,10 +349,6 @@ def test_naming_the_stack_is_not_describing_a_symptom(lib):
     claimed = {e.signature for d in report.diagnoses for e in d.evidence
                if e.kind == "description" and e.signature not in (None, "semantic", "naive-bayes")}
     assert not claimed & {"works-with-one-worker", "worker-timeout-restarts", "works-with-dev-server-only"}, claimed
-
-
-def _score(rep, pid):
-    return next((d.score for d in rep.diagnoses if d.id == pid), 0.0)
 
 
 def test_nothing_in_between_lowers_causes_that_live_in_a_proxy(lib):
