@@ -394,3 +394,18 @@ def test_sentence_patterns_read_across_the_dots_of_an_address_or_socket_io(lib):
     rep = diagnose(lib, Intake(description=desc), top=33)
     claimed = {e.signature for d in rep.diagnoses for e in d.evidence if e.kind == "description"}
     assert "namespace-path-confusion" in claimed
+
+
+def test_a_description_that_says_the_opposite_is_not_read_as_the_symptom(lib):
+    """'Safari is fine, Chrome fails' names Safari too; it must not count as 'only Safari fails'."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    def claimed(desc):
+        rep = diagnose(lib, Intake(description=desc), top=33)
+        return {e.signature for d in rep.diagnoses for e in d.evidence if e.kind == "description"}
+
+    assert "only-safari" in claimed("Chrome works but only in Safari the socket fails to connect")
+    assert "only-safari" not in claimed("Safari is fine, Chrome fails with websocket connection failed")
+    assert "only-safari" not in claimed("在 Safari 里正常，Chrome 里 websocket 一直连不上")
+    assert "works-in-clean-browser-profile" in claimed("Works fine in Firefox, but in Chrome the socket never connects")

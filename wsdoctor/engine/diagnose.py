@@ -37,6 +37,7 @@ class Index:
     symptom_phrases: dict[str, list[list[str]]]
     members: dict[str, dict[str, float]]  # symptom id -> {playbook id: weight}
     symptom_patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    symptom_unless: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     bayes: NaiveBayes | None = None
 
     @cached_property
@@ -87,11 +88,13 @@ def build_index(lib) -> Index:
             if len(set(terms)) >= 2:
                 phrases[sid].append(terms)
     patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+    unless: dict[str, list[re.Pattern[str]]] = defaultdict(list)
     for pb in pbs.values():
         for s in pb.symptoms:
             patterns[s.id].extend(regex(p) for p in s.patterns)
+            unless[s.id].extend(regex(p) for p in s.unless)
     idx = Index(pbs, SignatureMatcher.for_playbooks(pbs.values()), bm25, dict(phrases), dict(members), dict(patterns),
-                NaiveBayes(pbs.values()))
+                dict(unless), NaiveBayes(pbs.values()))
     _CACHE[key] = idx
     return idx
 
@@ -287,6 +290,9 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
         texts = (intake.description, masked) if masked != intake.description else (intake.description,)
         for sid in sorted(idx.symptom_phrases.keys() | idx.symptom_patterns.keys()):
             if sid in intake.symptoms:
+                continue
+            # the description says the opposite ("safari is fine" against "only Safari fails")
+            if any(p.search(t) for p in idx.symptom_unless.get(sid, ()) for t in texts):
                 continue
             pattern = any(p.search(t) for p in idx.symptom_patterns.get(sid, ()) for t in texts)
             if pattern:

@@ -55,7 +55,7 @@ def _fast_load(path: Path) -> LoadedPlaybook | None:
             if sig.kind == "regex":
                 regex(sig.pattern)
         for sym in playbook.symptoms:
-            for pat in sym.patterns:
+            for pat in (*sym.patterns, *sym.unless):
                 regex(pat)
     except Exception:  # noqa: BLE001 - any problem is reported precisely by the slow path
         return None
@@ -234,6 +234,13 @@ def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPl
             except re.error as exc:
                 line, col = locate(raw, ("symptoms", i, "patterns", j))
                 problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' pattern {j + 1}: {exc}")
+                bad = True
+        for j, pat in enumerate(sym.unless):
+            try:
+                regex(pat)
+            except re.error as exc:
+                line, col = locate(raw, ("symptoms", i, "unless", j))
+                problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' unless {j + 1}: {exc}")
                 bad = True
     if bad:
         return None

@@ -76,6 +76,9 @@ class Symptom(Strict):
     patterns: list[str] = Field(default_factory=list, description=(
         "regexes (case-insensitive) that recognise the observation in a description whatever the words around "
         "it, e.g. a duration with 'every'; a match counts as the symptom described in full"))
+    unless: list[str] = Field(default_factory=list, description=(
+        "regexes (case-insensitive) that recognise the opposite observation, e.g. 'safari is fine' for "
+        "'only Safari fails'; when one matches, the description is not read as this symptom"))
 
 
 class Signature(Strict):
