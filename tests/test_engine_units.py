@@ -414,3 +414,15 @@ def test_a_description_that_says_the_opposite_is_not_read_as_the_symptom(lib):
     assert "only-safari" not in claimed("Safari is fine, Chrome fails with websocket connection failed")
     assert "only-safari" not in claimed("在 Safari 里正常，Chrome 里 websocket 一直连不上")
     assert "works-in-clean-browser-profile" in claimed("Works fine in Firefox, but in Chrome the socket never connects")
+
+
+def test_a_phrasing_reduced_to_common_words_by_removing_product_names_is_not_used(lib):
+    """'websocket doesn't work on vercel' without its product names is 'work': a description that
+    merely says something 'did not work' must not read as 'runs on serverless functions'."""
+    from wsdoctor.engine.diagnose import build_index
+
+    idx = build_index(lib)
+    for sid, phrases in idx.symptom_phrases.items():
+        for terms in phrases:
+            assert len(set(terms)) >= 2, (sid, terms)
+    assert ["socket", "work"] not in idx.symptom_phrases.get("runs-on-serverless-functions", [])

@@ -84,9 +84,10 @@ def build_index(lib) -> Index:
             terms = tokenize(t, expand=False)
             # a symptom is an observation: product names in its phrasings would let a report that
             # only names its stack ("gunicorn with eventlet") read like "works with one worker"
-            terms = [w for w in terms if w not in tech]
-            if len(set(terms)) >= 2:
-                phrases[sid].append(terms)
+            kept = [w for w in terms if w not in tech]
+            # what is left of "websocket doesn't work on vercel" is "work": too little to read as the symptom
+            if len(set(kept)) >= (3 if len(kept) < len(terms) else 2):
+                phrases[sid].append(kept)
     patterns: dict[str, list[re.Pattern[str]]] = defaultdict(list)
     unless: dict[str, list[re.Pattern[str]]] = defaultdict(list)
     for pb in pbs.values():
