@@ -14,7 +14,8 @@ EXPECTED = {
     ],
     "bad-regex.yaml": [
         "tests/data/invalid/bad-regex.yaml:32:9: bad-regex: symptom 'realtime-only-after-refresh' pattern 1: missing ), unterminated subpattern at position 11",
-        "tests/data/invalid/bad-regex.yaml:110:14: bad-regex: signature 'upgrade-required-426': missing ), unterminated subpattern at position 4",
+        "tests/data/invalid/bad-regex.yaml:34:9: bad-regex: symptom 'realtime-only-after-refresh' unless 1: missing ), unterminated subpattern at position 5",
+        "tests/data/invalid/bad-regex.yaml:112:14: bad-regex: signature 'upgrade-required-426': missing ), unterminated subpattern at position 4",
     ],
     "yaml-syntax.yaml": ["tests/data/invalid/yaml-syntax.yaml:3:8: yaml-syntax: expected ',' or ']', but got ':'"],
     "http-reference.yaml": ["tests/data/invalid/http-reference.yaml:226:10: invalid-value: 'references.0.url': references must use https://"],

@@ -228,20 +228,14 @@ def load_file(path: Path, problems: Problems, *, fast: bool = False) -> LoadedPl
                 problems.add(shown, line, col, "bad-regex", f"signature '{sig.id}': {exc}")
                 bad = True
     for i, sym in enumerate(playbook.symptoms):
-        for j, pat in enumerate(sym.patterns):
-            try:
-                regex(pat)
-            except re.error as exc:
-                line, col = locate(raw, ("symptoms", i, "patterns", j))
-                problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' pattern {j + 1}: {exc}")
-                bad = True
-        for j, pat in enumerate(sym.unless):
-            try:
-                regex(pat)
-            except re.error as exc:
-                line, col = locate(raw, ("symptoms", i, "unless", j))
-                problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' unless {j + 1}: {exc}")
-                bad = True
+        for field, label in (("patterns", "pattern"), ("unless", "unless")):
+            for j, pat in enumerate(getattr(sym, field)):
+                try:
+                    regex(pat)
+                except re.error as exc:
+                    line, col = locate(raw, ("symptoms", i, field, j))
+                    problems.add(shown, line, col, "bad-regex", f"symptom '{sym.id}' {label} {j + 1}: {exc}")
+                    bad = True
     if bad:
         return None
     return LoadedPlaybook(path=path, playbook=playbook, raw=raw)
