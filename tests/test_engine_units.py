@@ -426,3 +426,19 @@ def test_a_phrasing_reduced_to_common_words_by_removing_product_names_is_not_use
         for terms in phrases:
             assert len(set(terms)) >= 2, (sid, terms)
     assert ["socket", "work"] not in idx.symptom_phrases.get("runs-on-serverless-functions", [])
+
+
+def test_a_report_that_speaks_of_wss_only_is_not_mixed_content(lib):
+    """No URL, but 'wss' and never plain ws: the client already uses TLS, so the browser cannot
+    be blocking an insecure ws:// socket."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.engine.topology import said_schemes
+    from wsdoctor.model.intake import Intake
+
+    assert said_schemes("wss 没能正常连接，服务端一建立就断开") == {"wss"}
+    assert said_schemes("switched from ws to wss and it still fails") == set()
+    assert said_schemes("the websocket fails behind nginx") == set()
+    desc = "the page is https, the socket over wss cannot connect, the browser shows no security warning"
+    rep = diagnose(lib, Intake(description=desc), top=33)
+    mixed = next((d for d in rep.diagnoses if d.id == "mixed-content-insecure-ws"), None)
+    assert mixed is None or any("speaks of wss only" in e.detail and e.points < 0 for e in mixed.evidence)

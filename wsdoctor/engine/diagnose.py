@@ -16,7 +16,8 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
-from wsdoctor.engine.topology import INTERMEDIARY_KEYS, direct_loopback, shows_intermediary, socket_schemes, vocabulary
+from wsdoctor.engine.topology import (INTERMEDIARY_KEYS, direct_loopback, said_schemes, shows_intermediary,
+                                      socket_schemes, vocabulary)
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook, regex
@@ -403,14 +404,17 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     # 4c. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
     schemes = socket_schemes(said_and_seen)
+    why = "every socket URL given is {}://, which this cause cannot produce"
+    if not schemes:  # no URL at all: a report that speaks of wss only uses it
+        schemes = said_schemes(said_and_seen)
+        why = "the report speaks of {} only, never of plain ws, and this cause needs a ws:// socket"
     if len(schemes) == 1:
         scheme = schemes.pop()
         for pid, pb in idx.playbooks.items():
             if scheme in pb.excludes_schemes:
                 acc[pid].score += W.W_SCHEME
                 acc[pid].evidence.append(Evidence(
-                    kind="topology", text=f"{scheme}://", points=W.W_SCHEME,
-                    detail=f"every socket URL given is {scheme}://, which this cause cannot produce"))
+                    kind="topology", text=f"{scheme}://", points=W.W_SCHEME, detail=why.format(scheme)))
 
     candidates = {pid: a.score for pid, a in acc.items() if a.strength >= W.MIN_EVIDENCE and a.score > 0}
     conf = W.softmax_confidence(candidates)

@@ -184,6 +184,16 @@ def named_inside(raw: str) -> dict[str, str]:
     return out
 
 
+_WSS_WORD = re.compile(r"(?<![a-z])wss(?![a-z])", re.I)
+_WS_WORD = re.compile(r"(?<![a-z])ws(?![a-z])", re.I)
+
+
+def said_schemes(text: str) -> set[str]:
+    """{'wss'} when a report without socket URLs speaks of wss and never of plain ws ("wss 连不上",
+    "switched the server to wss"): the client already uses TLS."""
+    return {"wss"} if _WSS_WORD.search(text) and not _WS_WORD.search(text) else set()
+
+
 def socket_schemes(text: str) -> set[str]:
     """The schemes of the WebSocket URLs in a text: {'ws'}, {'wss'}, both, or none."""
     return {m.group(1).lower() for m in _SOCKET_URL.finditer(text) if m.group(1).lower() in ("ws", "wss")}
