@@ -115,7 +115,7 @@ def build_parser() -> Parser:
                     epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"wsdoctor {__version__}")
     parser.add_argument("--lang", choices=LANGS, default=None,
-                        help="wizard language (default: from the locale); zh-tw is shown as zh in the wizard")
+                        help="wizard language (default: from the locale); zh-tw: traditional characters")
     parser.add_argument("--playbooks", dest="playbooks_global", action="append", default=[], metavar="DIR",
                         help="add a directory of team playbooks (repeatable; also WSDOCTOR_PLAYBOOKS)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -198,32 +198,19 @@ def _lang(args: argparse.Namespace) -> str:
     return "zh" if _locale().startswith("zh") else "en"
 
 
-_VERBATIM = re.compile(r"(`[^`\n]*`)")  # quoted log lines, descriptions and settings in Markdown
+def _traditional_wanted(args: argparse.Namespace) -> bool:
+    lang = getattr(args, "lang", None)
+    return lang == "zh-tw" or (lang is None and bool(re.match(r"zh[_-](tw|hk|mo|hant)", _locale())))
 
 
 def _script(args: argparse.Namespace, text: str, fmt: str = "text") -> str:
-    """Chinese output in traditional characters for --lang zh-tw or a zh_TW / zh_HK / zh_Hant locale.
-
-    Only wsdoctor's own words are converted: what the user pasted is quoted as it was (Markdown
-    code spans, fenced blocks and > quotes; the `log FILE:LINE:` evidence lines of the text
-    output), and JSON is left alone."""
-    lang = getattr(args, "lang", None)
-    if fmt == "json" or not (lang == "zh-tw" or (lang is None and re.match(r"zh[_-](tw|hk|mo|hant)", _locale()))):
+    """Chinese output in traditional characters for --lang zh-tw or a zh_TW / zh_HK / zh_Hant locale
+    (wsdoctor's own words only; JSON is left alone)."""
+    if fmt == "json" or not _traditional_wanted(args):
         return text
-    from wsdoctor.engine.text import to_traditional
+    from wsdoctor.export.script import traditional
 
-    out, fenced = [], False
-    for line in text.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            out.append(line)
-        elif fenced or line.lstrip().startswith(">") or (fmt == "text" and line.lstrip().startswith("log ")):
-            out.append(line)
-        elif fmt == "markdown":  # split() keeps the code spans at the odd positions
-            out.append("".join(p if i % 2 else to_traditional(p) for i, p in enumerate(_VERBATIM.split(line))))
-        else:
-            out.append(to_traditional(line))
-    return "\n".join(out)
+    return traditional(text, fmt)
 
 
 def cmd_playbooks(args: argparse.Namespace) -> int:
@@ -450,7 +437,8 @@ def cmd_example_or_wizard(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     from wsdoctor.tui.app import run
 
-    return run(lang=_lang(args), playbook_dirs=_dirs(args))
+    lang = _lang(args)
+    return run(lang="zh-tw" if lang == "zh" and _traditional_wanted(args) else lang, playbook_dirs=_dirs(args))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -168,6 +168,31 @@ def test_chinese_interface():
     asyncio.run(scenario())
 
 
+def test_traditional_chinese_interface_and_runbook(tmp_path):
+    """zh-tw (a zh_TW / zh_HK locale or --lang zh-tw): labels, causes and the runbook in traditional
+    characters; what the user typed is quoted as it was."""
+    async def scenario():
+        app = WsdoctorApp(LIB, lang="zh-tw", export_dir=tmp_path)
+        async with app.run_test(size=(100, 32)) as pilot:
+            footer = {k: b.binding.description for k, b in app.active_bindings.items()}
+            assert footer["ctrl+q"] == "退出" and footer["ctrl+n"] == "下一步"
+            await pilot.click("#begin-describe")
+            app.query_one("#describe").insert("经过 nginx 反向代理之后 websocket 每隔 60 秒就断开")
+            await settle(app, pilot)
+            top = app.report.diagnoses[0]
+            assert top.id == "proxy-idle-timeout"
+            ranking = str(app.query_one("#ranking").render())
+            simplified = LIB.get(top.id).zh.title
+            from wsdoctor.engine.text import to_traditional
+            assert to_traditional(simplified) != simplified  # the check below can tell the scripts apart
+            assert to_traditional(simplified)[:4] in ranking and simplified[:4] not in ranking
+            text = app.runbook_text()
+            assert to_traditional(simplified) in text and simplified not in text
+            assert "经过 nginx 反向代理之后" in text or "`" in text  # the description is quoted, not converted
+
+    asyncio.run(scenario())
+
+
 def test_a_har_capture_opened_in_the_logs_step(tmp_path):
     import json
 

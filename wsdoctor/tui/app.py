@@ -18,7 +18,7 @@ from wsdoctor.engine.topology import normalize
 from wsdoctor.errors import WsdoctorError
 from wsdoctor.model.intake import Intake, LogSource
 from wsdoctor.sources.intake import FileInput, fill_topology, open_log_file, text_input
-from wsdoctor.tui.i18n import LABELS, t
+from wsdoctor.tui.i18n import LABELS, base, script, t
 from wsdoctor.tui.messages import (DescriptionChanged, GoTo, LogsChanged, ProbeDone, ProbeRequested, RankingUpdated,
                                    ScanDone, ScanProgress,
                                    SymptomAnswered, TopologyChanged)
@@ -261,7 +261,8 @@ class WsdoctorApp(App[None]):
 
         intake = self.state.intake()
         report = diagnose(self.lib, intake, top=5, scan=self.state.scan, skip=frozenset(self.state.skipped))
-        return render_runbook(self.lib, intake, report, lang=lang or self.lang, redact=redact)
+        lang = lang or self.lang
+        return script(lang, render_runbook(self.lib, intake, report, lang=base(lang), redact=redact), "markdown")
 
     def _export_options(self) -> tuple[Path, str, bool]:
         path = Path(self.query_one("#export-path", Input).value.strip() or self.default_export).expanduser()

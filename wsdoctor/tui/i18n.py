@@ -69,6 +69,26 @@ KEY_NAMES = {
 }
 
 
+def base(lang: str) -> str:
+    """The language the labels and playbooks are written in: zh-tw reads the Chinese (converted)."""
+    return "zh" if lang.startswith("zh") else "en"
+
+
+def zh(lang: str) -> bool:
+    return base(lang) == "zh"
+
+
+def script(lang: str, text: str, fmt: str = "text") -> str:
+    """Chinese text in the script of `lang` (traditional characters for zh-tw)."""
+    from wsdoctor.export.script import in_script
+
+    return in_script(lang, text, fmt)
+
+
 def t(lang: str, label: str, **kw) -> str:
-    text = LABELS.get(lang, LABELS["en"]).get(label) or LABELS["en"][label]
-    return text.format(**kw) if kw else text
+    text = LABELS[base(lang)].get(label) or LABELS["en"][label]
+    return script(lang, text.format(**kw) if kw else text)
+
+
+def key_name(lang: str, key: str) -> str:
+    return script(lang, KEY_NAMES[base(lang)][key])

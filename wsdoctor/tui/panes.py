@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from wsdoctor.engine.topology import known_values
 from wsdoctor.model.playbook import TOPOLOGY_KEYS
-from wsdoctor.tui.i18n import KEY_NAMES, t
+from wsdoctor.tui.i18n import key_name, script, t, zh
 from wsdoctor.tui.messages import DescriptionChanged, GoTo, LogsChanged, ProbeRequested, SymptomAnswered, TopologyChanged
 from wsdoctor.tui.widgets.path_suggester import PathSuggester
 from wsdoctor.export.redact import redact
@@ -58,9 +58,9 @@ class TopologyPane(VerticalScroll):
         for key in TOPOLOGY_KEYS:
             options = [(v, v) for v in known_values(key)] + [(t(self.lang, "other"), OTHER)]
             with Horizontal(classes="topo-row"):
-                yield Label(KEY_NAMES[self.lang][key], classes="topo-label")
+                yield Label(key_name(self.lang, key), classes="topo-label")
                 yield Select(options, prompt=t(self.lang, "none"), id=f"topo-{key}", classes="topo-select")
-            yield Input(placeholder=t(self.lang, "other_placeholder", key=KEY_NAMES[self.lang][key]),
+            yield Input(placeholder=t(self.lang, "other_placeholder", key=key_name(self.lang, key)),
                         id=f"other-{key}", classes="topo-other -hidden")
 
     @on(Select.Changed, ".topo-select")
@@ -110,7 +110,7 @@ class SymptomsPane(Vertical):
 
     def show_question(self, question, skipped: set[str]) -> None:
         self.question = question.symptom if question else None
-        text = (question.zh if self.lang == "zh" else question.text) if question else t(self.lang, "no_question")
+        text = (script(self.lang, question.zh) if zh(self.lang) else question.text) if question else t(self.lang, "no_question")
         self.query_one("#question", Static).update(text + ("?" if question and self.lang == "en" else ("？" if question else "")))
         for b in self.query("#answer-buttons Button"):
             b.disabled = question is None
@@ -120,7 +120,7 @@ class SymptomsPane(Vertical):
         ol.clear_options()
         for sid, yes in answers.items():
             sym = lib.symptoms.get(sid)
-            text = (sym.zh if self.lang == "zh" else sym.text) if sym else sid
+            text = (script(self.lang, sym.zh) if zh(self.lang) else sym.text) if sym else sid
             mark = t(self.lang, "yes") if yes else t(self.lang, "no")
             ol.add_option(Option(f"[{mark}] {text}", id=sid))
 
@@ -246,7 +246,7 @@ class DiagnosisPane(Vertical):
         from wsdoctor.tui.widgets.ranking import bar
 
         for d in report.diagnoses:
-            title = lib.get(d.id).zh.title if self.lang == "zh" else lib.get(d.id).title
+            title = script(self.lang, lib.get(d.id).zh.title) if zh(self.lang) else lib.get(d.id).title
             ol.add_option(Option(f"{bar(d.confidence, 8)} {round(d.confidence * 100):>3d}%  {title}", id=d.id))
         ol.highlighted = keep if keep is not None and keep < len(report.diagnoses) else 0
         self._explain(report.diagnoses[ol.highlighted or 0].id)
@@ -263,9 +263,9 @@ class DiagnosisPane(Vertical):
 
         pb = self._lib.get(pid)
         d = next(x for x in self._report.diagnoses if x.id == pid)
-        zh = self.lang == "zh"
-        lines = [f"## {pb.zh.title if zh else pb.title}", "", f"`{pb.id}` · {round(d.confidence * 100)}%", "",
-                 " ".join((pb.zh.summary if zh else pb.summary).split()), "", f"### {t(self.lang, 'evidence')}", ""]
+        zh_ = zh(self.lang)
+        lines = [f"## {pb.zh.title if zh_ else pb.title}", "", f"`{pb.id}` · {round(d.confidence * 100)}%", "",
+                 " ".join((pb.zh.summary if zh_ else pb.summary).split()), "", f"### {t(self.lang, 'evidence')}", ""]
         for e in d.evidence[:10]:
             if e.kind == "log":
                 lines.append(f"- {e.where}: {_inline(redact(e.text)[:160])} → `{e.signature}`")
@@ -273,8 +273,8 @@ class DiagnosisPane(Vertical):
                 lines.append(f"- {e.kind} {e.where}: {_inline(redact(e.detail))} → `{e.signature}`")
             else:
                 lines.append(f"- {e.kind}: {e.detail}")
-        lines += ["", "---", "", (pb.zh.cause if zh and pb.zh.cause else pb.cause)]
-        self.query_one("#explanation", Markdown).update("\n".join(lines))
+        lines += ["", "---", "", (pb.zh.cause if zh_ and pb.zh.cause else pb.cause)]
+        self.query_one("#explanation", Markdown).update(script(self.lang, "\n".join(lines), "markdown"))
 
 
 class PlanPane(VerticalScroll):
@@ -317,7 +317,8 @@ class ExportPane(Vertical):
         yield Input(self.default_path, id="export-path", suggester=PathSuggester())
         with Horizontal(classes="topo-row"):
             yield Label(t(self.lang, "language"), classes="topo-label")
-            yield Select([("English", "en"), ("中文", "zh")], value=self.lang, allow_blank=False, id="export-lang")
+            yield Select([("English", "en"), ("简体中文", "zh"), ("繁體中文", "zh-tw")], value=self.lang, allow_blank=False,
+                         id="export-lang")
         yield Checkbox(t(self.lang, "redact"), value=True, id="export-redact")
         with Horizontal(id="export-buttons"):
             yield Button(t(self.lang, "write"), id="export-write", variant="primary")

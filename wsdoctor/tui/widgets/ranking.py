@@ -6,7 +6,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import Static
 
-from wsdoctor.tui.i18n import t
+from wsdoctor.tui.i18n import script, t, zh
 
 
 def bar(conf: float, width: int = 10) -> str:
@@ -50,8 +50,8 @@ class RankingPanel(Static):
             pb = lib.get(d.id)
             style = "bold green" if i == 1 and d.confidence >= 0.5 else ("yellow" if d.confidence >= 0.2 else "dim")
             out.append(f"{i} {bar(d.confidence)} {round(d.confidence * 100):>3d}%\n", style=style)
-            if self.lang == "zh":
-                name = pb.zh.title
+            if zh(self.lang):
+                name = script(self.lang, pb.zh.title)
                 if cell_len(name) > width:
                     name = set_cell_size(name, width - 1) + "…"
             else:
