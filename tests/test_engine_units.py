@@ -116,12 +116,7 @@ def test_redaction_removes_each_kind_of_secret(secret, text):
     ("部署后刷新页面就连不上", False),
 ])
 def test_a_drop_tied_to_a_duration_reads_as_a_fixed_interval(lib, text, fires):
-    from wsdoctor.engine.diagnose import diagnose
-    from wsdoctor.model.intake import Intake
-
-    report = diagnose(lib, Intake(description=text), top=33)
-    seen = {e.signature for d in report.diagnoses for e in d.evidence if e.kind == "description"}
-    assert ("drops-at-fixed-interval" in seen) is fires
+    assert ("drops-at-fixed-interval" in _read_as(lib, text)) is fires
 
 
 @pytest.mark.parametrize("pattern, literals", [
@@ -222,6 +217,15 @@ def test_a_drop_at_a_product_default_picks_that_products_fix(lib):
 def test_a_socket_straight_to_an_app_port_on_loopback(text, want):
     from wsdoctor.engine.topology import direct_loopback
     assert direct_loopback(text) == want
+
+
+def _read_as(lib, description):
+    """The symptoms (and signatures) a description alone was read as."""
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    report = diagnose(lib, Intake(description=description), top=33)
+    return {e.signature for d in report.diagnoses for e in d.evidence if e.kind == "description"}
 
 
 def _score(rep, pid):
@@ -391,29 +395,17 @@ def test_one_rare_word_in_common_is_not_a_whole_phrase():
 def test_sentence_patterns_read_across_the_dots_of_an_address_or_socket_io(lib):
     """'[^.]{0,60}' keeps a pattern inside one sentence; the dots of 192.168.1.5 or socket.io
     must not end that sentence."""
-    from wsdoctor.engine.diagnose import diagnose
-    from wsdoctor.model.intake import Intake
-
     desc = ('I point the client at IO.socket("http://192.168.1.5:80/socketio/1/") but it still makes '
             'its calls to http://192.168.1.5:80/socketio without the /1/, so it never connects')
-    rep = diagnose(lib, Intake(description=desc), top=33)
-    claimed = {e.signature for d in rep.diagnoses for e in d.evidence if e.kind == "description"}
-    assert "namespace-path-confusion" in claimed
+    assert "namespace-path-confusion" in _read_as(lib, desc)
 
 
 def test_a_description_that_says_the_opposite_is_not_read_as_the_symptom(lib):
     """'Safari is fine, Chrome fails' names Safari too; it must not count as 'only Safari fails'."""
-    from wsdoctor.engine.diagnose import diagnose
-    from wsdoctor.model.intake import Intake
-
-    def claimed(desc):
-        rep = diagnose(lib, Intake(description=desc), top=33)
-        return {e.signature for d in rep.diagnoses for e in d.evidence if e.kind == "description"}
-
-    assert "only-safari" in claimed("Chrome works but only in Safari the socket fails to connect")
-    assert "only-safari" not in claimed("Safari is fine, Chrome fails with websocket connection failed")
-    assert "only-safari" not in claimed("在 Safari 里正常，Chrome 里 websocket 一直连不上")
-    assert "works-in-clean-browser-profile" in claimed("Works fine in Firefox, but in Chrome the socket never connects")
+    assert "only-safari" in _read_as(lib, "Chrome works but only in Safari the socket fails to connect")
+    assert "only-safari" not in _read_as(lib, "Safari is fine, Chrome fails with websocket connection failed")
+    assert "only-safari" not in _read_as(lib, "在 Safari 里正常，Chrome 里 websocket 一直连不上")
+    assert "works-in-clean-browser-profile" in _read_as(lib, "Works fine in Firefox, but in Chrome the socket never connects")
 
 
 def test_a_phrasing_reduced_to_common_words_by_removing_product_names_is_not_used(lib):

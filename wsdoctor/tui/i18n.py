@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wsdoctor.export.script import in_script as script
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "app_title": "wsdoctor", "sub_title": "why is my WebSocket broken?",
@@ -76,13 +78,6 @@ def base(lang: str) -> str:
 
 def zh(lang: str) -> bool:
     return base(lang) == "zh"
-
-
-def script(lang: str, text: str, fmt: str = "text") -> str:
-    """Chinese text in the script of `lang` (traditional characters for zh-tw)."""
-    from wsdoctor.export.script import in_script
-
-    return in_script(lang, text, fmt)
 
 
 def t(lang: str, label: str, **kw) -> str:
