@@ -279,6 +279,8 @@ def test_a_named_intermediary_keeps_proxy_causes_in_play(text):
 @pytest.mark.parametrize("raw,want", [
     ("2 个实例（7001、7002 端口）", "multiple"), ("两台服务器", "multiple"), ("two", "multiple"),
     ("several pods", "multiple"), ("a single instance", "1"), ("3 replicas", "multiple"),
+    ("pm2 cluster mode, one worker per CPU", "multiple"), ("pm2 start app.js -i max", "multiple"),
+    ("每个 CPU 一个进程", "multiple"),
 ])
 def test_node_counts_in_free_text(raw, want):
     assert topo("nodes", raw).value == want
@@ -434,3 +436,23 @@ def test_a_report_that_speaks_of_wss_only_is_not_mixed_content(lib):
     rep = diagnose(lib, Intake(description=desc), top=33)
     mixed = next((d for d in rep.diagnoses if d.id == "mixed-content-insecure-ws"), None)
     assert mixed is None or any("speaks of wss only" in e.detail and e.points < 0 for e in mixed.evidence)
+
+
+@pytest.mark.parametrize("desc,tls", [
+    ("on the live site the realtime connection never works, the socket goes to localhost", False),
+    ("线上环境 websocket 连的是 localhost，一直连不上，本地好好的", False),
+    ("on the live https site the realtime connection never works", True),
+    ("线上 wss 一直连不上，本地好好的", True),
+])
+def test_causes_that_need_tls_drop_when_nothing_mentions_it(lib, desc, tls):
+    from wsdoctor.engine.diagnose import diagnose
+    from wsdoctor.model.intake import Intake
+
+    rep = diagnose(lib, Intake(description=desc), top=33)
+    listed = [d for d in rep.diagnoses if d.id in ("mixed-content-insecure-ws", "tls-certificate-invalid")]
+    assert listed, desc
+    for d in listed:
+        assert any(e.text == "no https, wss or TLS" for e in d.evidence) is not tls, (d.id, desc)
+    # a TLS terminator in the topology is a mention too
+    rep = diagnose(lib, Intake(description=desc, topology={"tls_termination": "proxy"}), top=33)
+    assert not any(e.text == "no https, wss or TLS" for d in rep.diagnoses for e in d.evidence)

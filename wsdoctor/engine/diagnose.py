@@ -16,8 +16,8 @@ from wsdoctor.engine.semantic import enabled as semantic_enabled
 from wsdoctor.engine.matcher import Hit, SignatureMatcher
 from wsdoctor.engine.text import BM25, coverage, to_simplified, tokenize
 from wsdoctor.engine.timing import named_by_interval
-from wsdoctor.engine.topology import (INTERMEDIARY_KEYS, direct_loopback, said_schemes, shows_intermediary,
-                                      socket_schemes, vocabulary)
+from wsdoctor.engine.topology import (INTERMEDIARY_KEYS, direct_loopback, mentions_tls, said_schemes,
+                                      shows_intermediary, socket_schemes, vocabulary)
 from wsdoctor.engine.topology import matches as topo_matches
 from wsdoctor.model.intake import Intake
 from wsdoctor.model.playbook import Playbook, regex
@@ -402,7 +402,16 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                         kind="topology", text=direct, points=W.W_DIRECT,
                         detail=f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between"))
 
-    # 4c. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
+    # 4c. a report that never mentions TLS in any form: mixed content and certificates need it
+    if "tls_termination" not in intake.topology and not mentions_tls(said_and_seen):
+        for pid, pb in idx.playbooks.items():
+            if pb.needs_tls:
+                acc[pid].score += W.W_NO_TLS
+                acc[pid].evidence.append(Evidence(
+                    kind="topology", text="no https, wss or TLS", points=W.W_NO_TLS,
+                    detail="nothing in the report mentions HTTPS, wss, TLS or a certificate, and this cause needs them"))
+
+    # 4d. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
     schemes = socket_schemes(said_and_seen)
     why = "every socket URL given is {}://, which this cause cannot produce"
     if not schemes:  # no URL at all: a report that speaks of wss only uses it

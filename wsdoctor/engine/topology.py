@@ -66,6 +66,7 @@ _UNIT = (r"(?:nodes?|instances?|replicas?|workers?|pods?|servers?|process(?:es)?
          r"|tasks?|个|台|实例|节点|副本|进程|容器|服务器|机器)")
 _COUNTED = re.compile(rf"(\d+|[一单两二俩三四五六八十多几]|\b(?:{'|'.join(w for w in _WORD_COUNTS if w.isascii())})\b)"
                       rf"\s*(?:x\s*)?(?:个|台)?\s*(?:\w+\s)?{_UNIT}(?![a-z])", re.I)
+_PER_CORE = re.compile(r"\bper[\s-]?(?:cpu|core|vcpu)s?\b|\bfor each (?:cpu|core)\b|每个?\s*(?:cpu|核)|(?:^|\s)-i\s*(?:max|0)\b", re.I)
 _FLAG = re.compile(r"(?:--|\b)(?:workers|replicas|instances|processes|num[_-]?workers|scale)[= ]+(\d+)|(?:^|\s)-w\s*(\d+)",
                    re.I)
 
@@ -97,6 +98,8 @@ def normalize(key: str, raw: str) -> Normalized:
     if low in EMPTY:
         return Normalized(key, None, raw, True)
     if key == "nodes":
+        if _PER_CORE.search(low):  # "one worker per CPU" is as many workers as cores
+            return Normalized(key, "multiple", raw, True)
         count = node_count(low, bare=True)
         if count is not None:
             return Normalized(key, "1" if count <= 1 else "multiple", raw, True)
@@ -192,6 +195,15 @@ def said_schemes(text: str) -> set[str]:
     """{'wss'} when a report without socket URLs speaks of wss and never of plain ws ("wss 连不上",
     "switched the server to wss"): the client already uses TLS."""
     return {"wss"} if _WSS_WORD.search(text) and not _WS_WORD.search(text) else set()
+
+
+_TLS_WORD = re.compile(r"https|wss|\bssl\b|\btls\b|secure|mixed.content|certificat|\bcerts?\b|证书|加密|\b443\b"
+                       r"|let.?s.?encrypt|certbot", re.I)
+
+
+def mentions_tls(text: str) -> bool:
+    """Does the report mention HTTPS, wss, SSL/TLS, a secure or mixed-content page, or a certificate?"""
+    return bool(_TLS_WORD.search(text))
 
 
 def socket_schemes(text: str) -> set[str]:

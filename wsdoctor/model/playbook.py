@@ -182,6 +182,9 @@ class Playbook(Strict):
         default_factory=list, description="socket URL schemes this cause cannot occur over (wss:// is never mixed content)")
     needs_intermediary: bool = Field(
         default=False, description="the cause lives in a proxy, CDN or balancer: less likely when none is named or seen")
+    needs_tls: bool = Field(
+        default=False, description="the cause needs an HTTPS page or a wss:// socket: less likely when the report never "
+                                   "mentions HTTPS, wss, TLS or a certificate in any form")
     symptoms: list[Symptom] = Field(min_length=1)
     signatures: list[Signature] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list, description="terms (any language) that point at this cause")
