@@ -236,12 +236,14 @@ def test_probe_a_live_endpoint_from_the_logs_step():
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sio_app:app", "--host", "127.0.0.1", "--port", str(port),
                                "--log-level", "warning"], cwd=here, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        for _ in range(300):  # a loaded machine (tests run in parallel) can take a while to start uvicorn
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            pytest.fail("the Socket.IO test server did not start within 30 s")
 
         async def scenario():
             app = WsdoctorApp(LIB)
@@ -251,7 +253,7 @@ def test_probe_a_live_endpoint_from_the_logs_step():
                 inp.value = f"http://127.0.0.1:{port}/chat/socket.io/"
                 inp.focus()
                 await pilot.press("enter")
-                for _ in range(50):
+                for _ in range(200):  # stops as soon as the probe's diagnosis is in
                     await settle(app, pilot)
                     if app.report and app.report.diagnoses:
                         break
