@@ -25,7 +25,7 @@ def _score(lib, cases):
 
 # guards against regressions, a little under the measured numbers; the development set holds the
 # hardest blind-batch misses on purpose, so it sits below the held-out set
-@pytest.mark.parametrize("folder,min_top1,min_top3", [("cases", 0.65, 0.83), ("cases_holdout", 0.83, 0.95)])
+@pytest.mark.parametrize("folder,min_top1,min_top3", [("cases", 0.63, 0.83), ("cases_holdout", 0.83, 0.95)])
 def test_accuracy_on_real_incidents(lib, folder, min_top1, min_top3):
     cases = load_cases([HERE / folder])
     assert len(cases) >= 40
