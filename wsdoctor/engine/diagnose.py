@@ -381,35 +381,32 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
 
     # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
     middle = ("proxy", "cdn", "load-balancer")
+
+    def lower(which, points: float, text: str, detail: str) -> None:
+        """Every cause `which(playbook)` picks loses `points`, with the reason as topology evidence."""
+        for pid, pb in idx.playbooks.items():
+            if which(pb):
+                acc[pid].score += points
+                acc[pid].evidence.append(Evidence(kind="topology", text=text, points=points, detail=detail))
+
     if not scan.findings and not any(k in intake.topology for k in INTERMEDIARY_KEYS):  # a config or probe knows better
         direct = direct_loopback(said_and_seen)
         if not direct and not shows_intermediary(said_and_seen):
             # nothing in between is named or seen at all: causes that live only there drop a little
-            for pid, pb in idx.playbooks.items():
-                if pb.needs_intermediary:
-                    acc[pid].score += W.W_UNSEEN
-                    acc[pid].evidence.append(Evidence(
-                        kind="topology", text="no proxy, CDN or load balancer", points=W.W_UNSEEN,
-                        detail="no proxy, CDN or load balancer is named or seen, and this cause lives in one"))
+            lower(lambda pb: pb.needs_intermediary, W.W_UNSEEN, "no proxy, CDN or load balancer",
+                  "no proxy, CDN or load balancer is named or seen, and this cause lives in one")
         if direct:
             no_tls = not direct.startswith(("wss", "https"))  # and no TLS: tls_termination=none
-            for pid, pb in idx.playbooks.items():
-                if pb.category.value in middle or (
-                        no_tls and "tls_termination" not in intake.topology
-                        and topo_matches(pb.excludes_when.get("tls_termination", []), None)):
-                    acc[pid].score += W.W_DIRECT
-                    acc[pid].evidence.append(Evidence(
-                        kind="topology", text=direct, points=W.W_DIRECT,
-                        detail=f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between"))
+            lower(lambda pb: pb.category.value in middle or (
+                      no_tls and "tls_termination" not in intake.topology
+                      and topo_matches(pb.excludes_when.get("tls_termination", []), None)),
+                  W.W_DIRECT, direct,
+                  f"the socket goes straight to {direct}: no proxy, CDN or load balancer sits in between")
 
     # 4c. a report that never mentions TLS in any form: mixed content and certificates need it
     if "tls_termination" not in intake.topology and not mentions_tls(said_and_seen):
-        for pid, pb in idx.playbooks.items():
-            if pb.needs_tls:
-                acc[pid].score += W.W_NO_TLS
-                acc[pid].evidence.append(Evidence(
-                    kind="topology", text="no https, wss or TLS", points=W.W_NO_TLS,
-                    detail="nothing in the report mentions HTTPS, wss, TLS or a certificate, and this cause needs them"))
+        lower(lambda pb: pb.needs_tls, W.W_NO_TLS, "no https, wss or TLS",
+              "nothing in the report mentions HTTPS, wss, TLS or a certificate, and this cause needs them")
 
     # 4d. the socket URL's scheme: a wss:// socket is never mixed content, a ws:// one has no certificate
     schemes = socket_schemes(said_and_seen)
@@ -419,11 +416,7 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
         why = "the report speaks of {} only, never of plain ws, and this cause needs a ws:// socket"
     if len(schemes) == 1:
         scheme = schemes.pop()
-        for pid, pb in idx.playbooks.items():
-            if scheme in pb.excludes_schemes:
-                acc[pid].score += W.W_SCHEME
-                acc[pid].evidence.append(Evidence(
-                    kind="topology", text=f"{scheme}://", points=W.W_SCHEME, detail=why.format(scheme)))
+        lower(lambda pb: scheme in pb.excludes_schemes, W.W_SCHEME, f"{scheme}://", why.format(scheme))
 
     candidates = {pid: a.score for pid, a in acc.items() if a.strength >= W.MIN_EVIDENCE and a.score > 0}
     conf = W.softmax_confidence(candidates)
