@@ -379,9 +379,6 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 acc[pid].evidence.append(Evidence(kind="topology", text=f"{key}={value}",
                                                   detail=f"{key}={value} makes this cause unlikely", points=W.W_EXCLUDE))
 
-    # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
-    middle = ("proxy", "cdn", "load-balancer")
-
     def lower(which, points: float, text: str, detail: str) -> None:
         """Every cause `which(playbook)` picks loses `points`, with the reason as topology evidence."""
         for pid, pb in idx.playbooks.items():
@@ -389,6 +386,8 @@ def diagnose(lib, intake: Intake, *, top: int = 5, scan: Scan | None = None,
                 acc[pid].score += points
                 acc[pid].evidence.append(Evidence(kind="topology", text=text, points=points, detail=detail))
 
+    # 4b. the socket goes straight to an app port on this machine: no proxy, CDN or balancer in between
+    middle = ("proxy", "cdn", "load-balancer")
     if not scan.findings and not any(k in intake.topology for k in INTERMEDIARY_KEYS):  # a config or probe knows better
         direct = direct_loopback(said_and_seen)
         if not direct and not shows_intermediary(said_and_seen):
